@@ -1,0 +1,70 @@
+//! `cargo xtask`: builds, runs and tests Faultline without cargo-leptos. It installs what is
+//! missing (the wasm32 target, wasm-bindgen, sass, wasm-opt, Chromium, the test SDKs), skipping
+//! whatever is already there, so every command is safe to repeat.
+
+mod cmd;
+mod site;
+mod test;
+mod tools;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(about = "Build, run and test Faultline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the wasm frontend, the stylesheet and the server.
+    Build {
+        /// Optimized build (size-optimized wasm, speed-optimized server).
+        #[arg(long)]
+        release: bool,
+    },
+    /// Build, then start the server; arguments after `--` go to the server.
+    Run {
+        /// Quicker, unoptimized build.
+        #[arg(long)]
+        dev: bool,
+        #[arg(last = true)]
+        server_args: Vec<String>,
+    },
+    /// Run every test: unit, integration (SQLite, and PostgreSQL when
+    /// FAULTLINE_TEST_DATABASE_URL is set), real SDKs and the browser.
+    Test,
+    /// `cargo fmt --check` and `cargo clippy -D warnings` over the workspace.
+    Lint,
+}
+
+fn main() -> anyhow::Result<()> {
+    let root = workspace_root();
+    std::env::set_current_dir(&root)?;
+    match Cli::parse().command {
+        Command::Build { release } => {
+            site::build(&root, profile(release))?;
+        }
+        Command::Run { dev, server_args } => {
+            let server = site::build(&root, profile(!dev))?;
+            cmd::run(cmd::new(server).args(server_args))?;
+        }
+        Command::Test => test::all(&root)?,
+        Command::Lint => {
+            cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"]))?;
+            cmd::run(cmd::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        }
+    }
+    Ok(())
+}
+
+fn profile(release: bool) -> site::Profile {
+    if release { site::Profile::Release } else { site::Profile::Dev }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
