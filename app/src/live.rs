@@ -1,0 +1,38 @@
+//! Messages the server pushes to every open dashboard over `/api/0/live`.
+
+use crate::model::IssueSummary;
+use serde::{Deserialize, Serialize};
+
+/// Path of the dashboard's WebSocket.
+pub const LIVE_PATH: &str = "/api/0/live";
+
+/// One message on the live socket. `seq` increases by one per message the server publishes, so a
+/// client that sees a gap knows it missed something and refetches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveUpdate {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub change: LiveChange,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveChange {
+    /// Sent once when the socket opens; `seq` is the last message published before it.
+    Connected,
+    /// The first event of a new issue was stored.
+    IssueCreated { issue: IssueSummary },
+    /// An existing issue changed: more events, a new last-seen time, a new status.
+    IssueUpdated { issue: IssueSummary },
+    /// The server dropped messages for this client (it read too slowly): refetch everything.
+    Resync,
+}
+
+impl LiveChange {
+    pub fn issue(&self) -> Option<&IssueSummary> {
+        match self {
+            LiveChange::IssueCreated { issue } | LiveChange::IssueUpdated { issue } => Some(issue),
+            LiveChange::Connected | LiveChange::Resync => None,
+        }
+    }
+}

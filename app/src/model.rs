@@ -1,0 +1,163 @@
+//! Types that cross the wire between the server and the dashboard.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Severity of an event or issue, as the Sentry protocol names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Debug,
+    Info,
+    Warning,
+    #[default]
+    Error,
+    Fatal,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+            Level::Fatal => "fatal",
+        }
+    }
+
+    /// Reads a level the way Relay does: names, their aliases, and Python's numeric levels.
+    pub fn parse(raw: &str) -> Option<Level> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "debug" | "trace" | "10" => Some(Level::Debug),
+            "info" | "log" | "20" => Some(Level::Info),
+            "warning" | "warn" | "30" => Some(Level::Warning),
+            "error" | "40" => Some(Level::Error),
+            "fatal" | "critical" | "50" => Some(Level::Fatal),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an issue stands in the team's triage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueStatus {
+    #[default]
+    Unresolved,
+    Resolved,
+    Ignored,
+}
+
+impl IssueStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueStatus::Unresolved => "unresolved",
+            IssueStatus::Resolved => "resolved",
+            IssueStatus::Ignored => "ignored",
+        }
+    }
+}
+
+impl fmt::Display for IssueStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown issue status `{0}`")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for IssueStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw {
+            "unresolved" => Ok(IssueStatus::Unresolved),
+            "resolved" => Ok(IssueStatus::Resolved),
+            "ignored" => Ok(IssueStatus::Ignored),
+            other => Err(UnknownStatus(other.to_owned())),
+        }
+    }
+}
+
+/// One row of the issue list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssueSummary {
+    pub id: i64,
+    pub project_id: i64,
+    pub title: String,
+    pub culprit: String,
+    pub level: Level,
+    pub status: IssueStatus,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub event_count: i64,
+}
+
+/// The current time, from the browser's clock in wasm and the system clock elsewhere.
+pub fn now() -> DateTime<Utc> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let millis = js_sys::Date::now() as i64;
+        DateTime::from_timestamp_millis(millis).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        Utc::now()
+    }
+}
+
+/// "just now", "42s ago", "5 min ago", "3 h ago", "12 d ago".
+pub fn time_ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (now - then).num_seconds().max(0);
+    match seconds {
+        0..=4 => "just now".to_owned(),
+        5..=59 => format!("{seconds}s ago"),
+        60..=3599 => format!("{} min ago", seconds / 60),
+        3600..=86_399 => format!("{} h ago", seconds / 3600),
+        _ => format!("{} d ago", seconds / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_accepts_relay_aliases_and_python_numbers() {
+        assert_eq!(Level::parse("critical"), Some(Level::Fatal));
+        assert_eq!(Level::parse("log"), Some(Level::Info));
+        assert_eq!(Level::parse("WARNING"), Some(Level::Warning));
+        assert_eq!(Level::parse("40"), Some(Level::Error));
+        assert_eq!(Level::parse("loud"), None);
+    }
+
+    #[test]
+    fn time_ago_reads_like_a_person_would_say_it() {
+        let now = Utc::now();
+        assert_eq!(time_ago(now, now), "just now");
+        assert_eq!(time_ago(now - chrono::Duration::seconds(42), now), "42s ago");
+        assert_eq!(time_ago(now - chrono::Duration::minutes(5), now), "5 min ago");
+        assert_eq!(time_ago(now - chrono::Duration::hours(3), now), "3 h ago");
+        assert_eq!(time_ago(now - chrono::Duration::days(12), now), "12 d ago");
+        assert_eq!(time_ago(now + chrono::Duration::seconds(30), now), "just now");
+    }
+
+    #[test]
+    fn issue_status_round_trips_through_its_name() {
+        for status in [IssueStatus::Unresolved, IssueStatus::Resolved, IssueStatus::Ignored] {
+            assert_eq!(status.as_str().parse::<IssueStatus>(), Ok(status));
+        }
+        assert!("gone".parse::<IssueStatus>().is_err());
+    }
+}
