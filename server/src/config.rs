@@ -1,0 +1,67 @@
+//! Typed configuration: every setting has a flag, a `FAULTLINE_*` environment variable, a default
+//! and a line of documentation (`faultline --help` prints them).
+
+use clap::Parser;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+const MIB: usize = 1024 * 1024;
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "faultline", version, about = "A self-hosted error monitor that speaks the Sentry protocol.")]
+pub struct Settings {
+    /// Address to listen on [default: the host of `site-addr` in Leptos.toml].
+    #[arg(long, env = "FAULTLINE_HOST")]
+    pub host: Option<IpAddr>,
+
+    /// Port to listen on; 0 picks a free one [default: the port of `site-addr` in Leptos.toml].
+    #[arg(long, env = "FAULTLINE_PORT")]
+    pub port: Option<u16>,
+
+    /// Directory for the SQLite database and other state.
+    #[arg(long, env = "FAULTLINE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL, `sqlite://…` or `postgres://…` [default: SQLite in the data directory].
+    #[arg(long, env = "FAULTLINE_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// URL under which SDKs reach this server, used in the DSNs it shows
+    /// [default: http://<host>:<port>].
+    #[arg(long, env = "FAULTLINE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The Leptos site options file.
+    #[arg(long, env = "FAULTLINE_LEPTOS_CONFIG", default_value = "Leptos.toml")]
+    pub leptos_config: PathBuf,
+
+    /// Largest envelope accepted, in bytes, compressed or decompressed.
+    #[arg(long, env = "FAULTLINE_MAX_ENVELOPE_BYTES", default_value_t = 100 * MIB)]
+    pub max_envelope_bytes: usize,
+
+    /// Largest single event accepted, in bytes.
+    #[arg(long, env = "FAULTLINE_MAX_EVENT_BYTES", default_value_t = MIB)]
+    pub max_event_bytes: usize,
+
+    /// Events waiting for the writer before ingestion answers 503.
+    #[arg(long, env = "FAULTLINE_INGEST_QUEUE", default_value_t = 4096)]
+    pub ingest_queue: usize,
+
+    /// Most events the writer stores in one transaction.
+    #[arg(long, env = "FAULTLINE_WRITE_BATCH", default_value_t = 512)]
+    pub write_batch: usize,
+}
+
+impl Settings {
+    /// The defaults, ignoring the command line (the environment still applies).
+    pub fn from_defaults() -> Self {
+        Settings::parse_from(["faultline"])
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("faultline.db").display()),
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Building and running the application: a library call, so tests boot the real server on
+//! port 0 with a fresh database exactly as `main` does.
+
+use crate::broadcast::{self, LiveHub};
+use crate::config::Settings;
+use crate::ingest::{self, Limits};
+use crate::store::{self, projects::ProjectWithKey, writer::Writer};
+use anyhow::Context;
+use axum::extract::{FromRef, Request};
+use axum::{Router, ServiceExt};
+use leptos_config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower::Layer;
+use tower::util::MapRequestLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub writer: Writer,
+    pub hub: LiveHub,
+    pub limits: Limits,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for LiveHub {
+    fn from_ref(state: &AppState) -> Self {
+        state.hub.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    writer_task: JoinHandle<()>,
+    db: DatabaseConnection,
+    default_project: ProjectWithKey,
+    public_url: String,
+}
+
+impl Application {
+    /// Opens (and migrates) the database, creates the default project on first start, starts
+    /// the writer and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let mut leptos_options = leptos_config::get_configuration(Some(&settings.leptos_config.to_string_lossy()))
+            .with_context(|| format!("reading Leptos options from {}", settings.leptos_config.display()))?
+            .leptos_options;
+        let addr = SocketAddr::new(
+            settings.host.unwrap_or(leptos_options.site_addr.ip()),
+            settings.port.unwrap_or(leptos_options.site_addr.port()),
+        );
+
+        if settings.database_url.is_none() {
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+        }
+        let db = store::connect(&settings.database_url()).await.context("opening the database")?;
+        let default_project = store::projects::ensure_default(&db).await.context("creating the default project")?;
+
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+        let local_addr = listener.local_addr()?;
+        leptos_options.site_addr = local_addr;
+        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local_addr}"));
+
+        let hub = LiveHub::default();
+        let (writer, writer_task) = Writer::start(db.clone(), hub.clone(), settings.ingest_queue, settings.write_batch);
+        let state = AppState {
+            db: db.clone(),
+            writer,
+            hub,
+            limits: Limits {
+                max_envelope_bytes: settings.max_envelope_bytes,
+                max_event_bytes: settings.max_event_bytes,
+            },
+            leptos_options,
+        };
+        let router = Router::new()
+            .merge(ingest::router())
+            .merge(broadcast::router())
+            .merge(crate::dashboard::router(&state))
+            .with_state(state);
+
+        Ok(Application { listener, router, writer_task, db, default_project, public_url })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub fn default_project(&self) -> &ProjectWithKey {
+        &self.default_project
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then lets the writer store what it was given.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Application { listener, router, writer_task, .. } = self;
+        // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
+        let app = MapRequestLayer::new(|mut request: Request| {
+            if let Some(uri) = ingest::canonical_path(request.uri()) {
+                *request.uri_mut() = uri;
+            }
+            request
+        })
+        .layer(router);
+        axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await?;
+        writer_task.await.context("the writer task failed")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+/// A group of events that share a fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "issue")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub project_id: i64,
+    pub title: String,
+    pub culprit: String,
+    pub level: String,
+    pub status: String,
+    pub first_seen: DateTimeUtc,
+    pub last_seen: DateTimeUtc,
+    pub event_count: i64,
+    /// The grouping rules that produced this issue's hashes.
+    pub grouping_version: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

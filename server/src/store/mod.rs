@@ -1,0 +1,34 @@
+//! Storage: the only stage that touches the database. SQLite (a WAL file in the data directory)
+//! by default, PostgreSQL when `--database-url postgres://…` is given; one set of entities and
+//! migrations serves both.
+
+pub mod entities;
+pub mod issues;
+mod migrations;
+pub mod projects;
+pub mod writer;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// Opens the database and brings its schema up to date.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(8)
+        .sqlx_logging(false)
+        // An acknowledged event must survive a crash or power loss: fsync every commit. The writer
+        // batches events so the cost is paid once per batch.
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let db = Database::connect(options).await?;
+    migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
