@@ -1,0 +1,90 @@
+// The issue list in a real browser: hydrated, live, updated in place, and back after a restart.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, repoRoot, sendError, startServer } from './support.js';
+
+const screenshots = join(repoRoot, 'target', 'end2end');
+let browser;
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openIssueList(server) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  await page.goto(server.url);
+  // The badge turns "live" once the wasm has hydrated and the socket is open.
+  await page.locator('.live-badge[data-state="live"]').waitFor({ timeout: 15_000 });
+  // Anything that reloads the page would drop this marker.
+  await page.evaluate(() => {
+    window.faultlineTestMarker = 'still the same page';
+  });
+  return { page, problems };
+}
+
+test('a new error appears in the open issue list within 2 s, and its count ticks in place', async () => {
+  const server = await startServer();
+  try {
+    const { page, problems } = await openIssueList(server);
+    await page.getByText('No issues yet').waitFor();
+
+    const sentAt = Date.now();
+    await sendError(server, { type: 'CheckoutError', value: 'card declined for order 4711' });
+    const row = page.locator('.issue-row', { hasText: 'CheckoutError: card declined for order 4711' });
+    await row.waitFor({ timeout: 2_000 });
+    const appearedAfter = Date.now() - sentAt;
+    assert.ok(appearedAfter < 2_000, `appeared after ${appearedAfter} ms`);
+    assert.equal(await row.locator('.count').textContent(), '1');
+    assert.equal(await row.locator('.last-seen').textContent(), 'just now');
+
+    await sendError(server, { type: 'CheckoutError', value: 'card declined for order 4711' });
+    await row.locator('.count', { hasText: /^2$/ }).waitFor({ timeout: 2_000 });
+    assert.equal(await page.locator('.issue-row').count(), 1, 'the same error is one row');
+
+    await sendError(server, { type: 'InventoryError', value: 'sku 99 out of stock' });
+    const newest = page.locator('.issue-row').first();
+    await newest.filter({ hasText: 'InventoryError' }).waitFor({ timeout: 2_000 });
+
+    assert.equal(await page.evaluate(() => window.faultlineTestMarker), 'still the same page', 'no reload');
+    await page.screenshot({ path: join(screenshots, 'issue-list.png'), fullPage: true });
+    assert.deepEqual(problems, [], 'no errors in the browser console');
+  } finally {
+    await server.stop();
+    server.removeData();
+  }
+});
+
+test('after the server restarts, the page reconnects and shows what it missed', async () => {
+  const first = await startServer();
+  try {
+    const { page, problems } = await openIssueList(first);
+    await first.stop();
+    await page.locator('.live-badge[data-state="reconnecting"]').waitFor({ timeout: 5_000 });
+
+    const second = await startServer({ port: first.port, dataDir: first.dataDir });
+    try {
+      await sendError(second, { type: 'MissedError', value: 'sent while the page was reconnecting' });
+      await page.locator('.live-badge[data-state="live"]').waitFor({ timeout: 20_000 });
+      await page.locator('.issue-row', { hasText: 'MissedError' }).waitFor({ timeout: 2_000 });
+      assert.equal(await page.evaluate(() => window.faultlineTestMarker), 'still the same page', 'no reload');
+      const unexpected = problems.filter((text) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(text));
+      assert.deepEqual(unexpected, [], 'no errors besides the refused reconnection attempts');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await first.stop();
+    first.removeData();
+  }
+});

@@ -1,0 +1,223 @@
+//! `spawn_app()`: the real server on port 0 with a fresh database (a SQLite file in a temporary
+//! directory, or a new PostgreSQL database when FAULTLINE_TEST_DATABASE_URL is set), plus the
+//! recorded SDK requests to replay against it.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Statement};
+use server::config::Settings;
+use server::domain::{ProjectId, PublicKey};
+use server::startup::Application;
+use server::store::entities::{event, issue};
+use server::store::projects::{self, ProjectWithKey};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tempfile::TempDir;
+
+/// The key and project the recordings were made with.
+pub const FIXTURE_KEY: &str = "abc123publickey";
+pub const FIXTURE_PROJECT: i64 = 42;
+/// The `dsn_*` recordings used `http://pubkey123[:secretkey456]@host/prefix/sub/7`.
+pub const PREFIXED_DSN_KEY: &str = "pubkey123";
+pub const PREFIXED_DSN_PROJECT: i64 = 7;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub default_project: ProjectWithKey,
+    _database: TestDatabase,
+}
+
+/// Where a test's data lives: a temporary data directory, and a PostgreSQL database of its own
+/// when FAULTLINE_TEST_DATABASE_URL is set.
+pub struct TestDatabase {
+    pub data_dir: TempDir,
+    postgres: Option<PostgresDatabase>,
+}
+
+impl TestDatabase {
+    pub async fn new() -> Self {
+        let postgres = match std::env::var("FAULTLINE_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(PostgresDatabase::create(&url).await),
+            _ => None,
+        };
+        TestDatabase { data_dir: tempfile::tempdir().expect("temporary data directory"), postgres }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.postgres.is_none()
+    }
+
+    /// Settings of a test server: port 0, the workspace's Leptos.toml, this database.
+    pub fn settings(&self) -> Settings {
+        let mut settings = Settings::from_defaults();
+        settings.host = Some([127, 0, 0, 1].into());
+        settings.port = Some(0);
+        settings.data_dir = self.data_dir.path().to_path_buf();
+        settings.leptos_config = workspace_root().join("Leptos.toml");
+        settings.database_url = self.postgres.as_ref().map(|pg| pg.url.clone());
+        settings
+    }
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub max_envelope_bytes: Option<usize>,
+    pub ingest_queue: Option<usize>,
+    pub write_batch: Option<usize>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let database = TestDatabase::new().await;
+    let mut settings = database.settings();
+    if let Some(limit) = options.max_envelope_bytes {
+        settings.max_envelope_bytes = limit;
+    }
+    if let Some(size) = options.ingest_queue {
+        settings.ingest_queue = size;
+    }
+    if let Some(size) = options.write_batch {
+        settings.write_batch = size;
+    }
+    let app = Application::build(settings).await.expect("the application builds");
+    let addr = app.local_addr();
+    let db = app.db().clone();
+    let default_project = app.default_project().clone();
+    projects::create(&db, Some(project(FIXTURE_PROJECT)), "Recordings", Some(key(FIXTURE_KEY)))
+        .await
+        .expect("fixture project");
+    projects::create(&db, Some(project(PREFIXED_DSN_PROJECT)), "Prefixed DSN", Some(key(PREFIXED_DSN_KEY)))
+        .await
+        .expect("prefixed-DSN project");
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp { addr, db, client: reqwest::Client::new(), default_project, _database: database }
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+pub fn project(id: i64) -> ProjectId {
+    ProjectId::parse(&id.to_string()).expect("project id")
+}
+
+pub fn key(raw: &str) -> PublicKey {
+    PublicKey::parse(raw).expect("public key")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Posts an envelope to project 42 with the recordings' key in the query, as JavaScript does.
+    pub async fn post_envelope(&self, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_version=7&sentry_key={FIXTURE_KEY}")))
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn event_count(&self) -> u64 {
+        event::Entity::find().count(&self.db).await.expect("count events")
+    }
+
+    pub async fn issue_count(&self) -> u64 {
+        issue::Entity::find().count(&self.db).await.expect("count issues")
+    }
+
+    pub async fn issues(&self) -> Vec<issue::Model> {
+        issue::Entity::find().all(&self.db).await.expect("list issues")
+    }
+
+    /// The stored event with this id, decoded.
+    pub async fn stored_event(&self, event_id: &str) -> Option<(event::Model, app::event::Event)> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let row = event::Entity::find()
+            .filter(event::Column::EventId.eq(event_id))
+            .one(&self.db)
+            .await
+            .expect("find event")?;
+        let decoded = server::store::writer::decode_payload(&row.payload).expect("payload decodes");
+        Some((row, decoded))
+    }
+}
+
+/// An envelope holding one event built from `event` (a JSON object without an id).
+pub fn envelope_with_event(event_id: &str, event: serde_json::Value) -> String {
+    format!("{{\"event_id\":\"{event_id}\"}}\n{{\"type\":\"event\"}}\n{event}\n")
+}
+
+/// A fresh PostgreSQL database for one test, dropped when the test ends.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PostgresDatabase {
+    async fn create(admin_url: &str) -> Self {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs();
+        let name = format!("faultline_test_{now}_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(admin_url).await.expect("connect to PostgreSQL");
+        drop_stale_databases(&admin, now).await;
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        let url = with_database(admin_url, &name);
+        PostgresDatabase { admin_url: admin_url.to_owned(), name, url }
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop cannot await, and the test's runtime may be shutting down: use a runtime of our own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let admin = Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+                admin.execute_unprepared(&statement).await.expect("drop test database");
+            });
+        })
+        .join();
+        if dropped.is_err() {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// Databases of test runs that crashed before dropping them, older than an hour.
+async fn drop_stale_databases(admin: &DatabaseConnection, now: u64) {
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'faultline_test_%'",
+        ))
+        .await
+        .expect("list test databases");
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let created = name.split('_').nth(2).and_then(|secs| secs.parse::<u64>().ok()).unwrap_or(now);
+        if now.saturating_sub(created) > 3600 {
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let (server, _) = base.rsplit_once('/').expect("database URL has a path");
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, a fresh database per test, real HTTP.
+
+mod dashboard;
+mod helpers;
+mod ingest_fixtures;
+mod ingest_rejects;
+mod live;
+mod python_sdk;
+mod recordings;
+mod startup;
+mod writer_queue;

@@ -1,0 +1,62 @@
+//! Back-pressure: when the writer cannot keep up, ingestion answers 503 with Retry-After instead
+//! of queueing without bound, and an acknowledged event is already stored.
+
+use crate::helpers::{Options, envelope_with_event, spawn_app, spawn_app_with};
+use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+use serde_json::json;
+use std::time::Duration;
+
+fn envelope(n: u32) -> String {
+    envelope_with_event(&format!("{n:032x}"), json!({"message": format!("queued event {n}")}))
+}
+
+#[tokio::test]
+async fn a_full_queue_answers_503_with_retry_after_and_the_queued_events_are_stored_later() {
+    let app = spawn_app_with(Options { ingest_queue: Some(1), write_batch: Some(1), ..Options::default() }).await;
+
+    // Another connection holds the write lock, so the writer blocks on its first event.
+    let lock = app.db.begin().await.expect("begin");
+    match lock.get_database_backend() {
+        DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE issue IN EXCLUSIVE MODE").await,
+        _ => lock.execute_unprepared("UPDATE project SET name = name").await,
+    }
+    .expect("take the write lock");
+
+    let first = tokio::spawn({
+        let (client, url) = (app.client.clone(), app.url("/api/42/envelope/?sentry_key=abc123publickey"));
+        async move { client.post(url).body(envelope(1)).send().await.expect("sent").status() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = tokio::spawn({
+        let (client, url) = (app.client.clone(), app.url("/api/42/envelope/?sentry_key=abc123publickey"));
+        async move { client.post(url).body(envelope(2)).send().await.expect("sent").status() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let refused = app.post_envelope(envelope(3)).await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+    let body: serde_json::Value = refused.json().await.expect("JSON error");
+    assert_eq!(body["error"]["code"], "queue_full");
+
+    lock.rollback().await.expect("release the lock");
+    assert_eq!(first.await.expect("first request"), 200);
+    assert_eq!(second.await.expect("second request"), 200);
+    assert_eq!(app.event_count().await, 2, "both queued events are stored, the refused one is not");
+}
+
+#[tokio::test]
+async fn many_concurrent_events_are_all_acknowledged_and_all_stored() {
+    let app = spawn_app().await;
+    let requests = (0..200).map(|n| {
+        let (client, url) = (app.client.clone(), app.url("/api/42/envelope/?sentry_key=abc123publickey"));
+        tokio::spawn(async move { client.post(url).body(envelope(n)).send().await.expect("sent").status() })
+    });
+    for request in requests.collect::<Vec<_>>() {
+        assert_eq!(request.await.expect("request"), 200);
+    }
+    assert_eq!(app.event_count().await, 200);
+    let issues = app.issues().await;
+    assert_eq!(issues.len(), 1, "the same message with other numbers is one issue");
+    assert_eq!(issues[0].event_count, 200);
+}
