@@ -38,6 +38,19 @@ enum Command {
     Test,
     /// `cargo fmt --check` and `cargo clippy -D warnings` over the workspace.
     Lint,
+    /// Run a benchmark (optimized build) and print its numbers.
+    Bench {
+        suite: BenchSuite,
+        /// Options of the benchmark, e.g. `--events 50000 --concurrency 64`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BenchSuite {
+    /// Events per second through the real ingest endpoint.
+    Ingest,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -55,6 +68,12 @@ fn main() -> anyhow::Result<()> {
         Command::Lint => {
             cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"]))?;
             cmd::run(cmd::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        }
+        Command::Bench { suite, args } => {
+            let name = match suite {
+                BenchSuite::Ingest => "ingest",
+            };
+            cmd::run(cmd::new("cargo").args(["bench", "--package", "server", "--bench", name, "--"]).args(args))?;
         }
     }
     Ok(())
