@@ -115,22 +115,14 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
+    /// The event as the SDK would send it, through the normalize stage.
     fn event(body: Value) -> Event {
-        let mut base = json!({
-            "event_id": "0123456789abcdef0123456789abcdef",
-            "timestamp": "2026-11-21T12:00:00Z",
-            "received": "2026-11-21T12:00:00Z",
-            "level": "error",
-            "platform": "python"
-        });
-        if let (Value::Object(base), Value::Object(body)) = (&mut base, body) {
-            base.extend(body);
-        }
-        serde_json::from_value(base).expect("event")
+        let received = chrono::Utc::now();
+        crate::ingest::normalize::event(body.to_string().as_bytes(), None, received).expect("normalizes")
     }
 
     fn error_at(line: u64, value: &str) -> Event {
-        event(json!({"exceptions": [{"type": "ZeroDivisionError", "value": value, "stacktrace": {"frames": [
+        event(json!({"exception": [{"type": "ZeroDivisionError", "value": value, "stacktrace": {"frames": [
             {"module": "shop.checkout", "function": "pay", "lineno": line, "in_app": true},
             {"module": "decimal", "function": "divide", "lineno": 10, "in_app": false}
         ]}}]}))

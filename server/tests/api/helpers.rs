@@ -116,12 +116,21 @@ impl TestApp {
 
     /// Posts an envelope to project 42 with the recordings' key in the query, as JavaScript does.
     pub async fn post_envelope(&self, body: impl Into<reqwest::Body>) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_version=7&sentry_key={FIXTURE_KEY}")))
-            .body(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.ingest(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}"), None, body).await
+    }
+
+    /// Posts `body` to an ingest URL (path and query), with a Content-Encoding when given.
+    pub async fn ingest(
+        &self,
+        path_and_query: &str,
+        content_encoding: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path_and_query)).body(body);
+        if let Some(encoding) = content_encoding {
+            request = request.header("content-encoding", encoding);
+        }
+        request.send().await.expect("request sent")
     }
 
     pub async fn event_count(&self) -> u64 {

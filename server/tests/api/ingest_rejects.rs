@@ -7,6 +7,11 @@ use std::io::Write;
 
 const EVENT_ID: &str = "0a1b2c3d4e5f40718293a4b5c6d7e8f9";
 
+/// The ingest URL of the recordings' project, with its key.
+fn fixture_url() -> String {
+    format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}")
+}
+
 fn event_envelope() -> String {
     envelope_with_event(EVENT_ID, json!({"exception": {"values": [{"type": "Boom", "value": "it broke"}]}}))
 }
@@ -32,12 +37,12 @@ async fn assert_rejected(app: &TestApp, response: reqwest::Response, status: u16
 async fn an_unknown_key_is_refused_with_403() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key=0123456789abcdef0123456789abcdef")))
-        .body(event_envelope())
-        .send()
-        .await
-        .expect("sent");
+        .ingest(
+            &format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key=0123456789abcdef0123456789abcdef"),
+            None,
+            event_envelope(),
+        )
+        .await;
     assert_rejected(&app, response, 403, "unknown_key").await;
 }
 
@@ -45,26 +50,15 @@ async fn an_unknown_key_is_refused_with_403() {
 async fn a_key_of_another_project_is_refused_with_403() {
     let app = spawn_app().await;
     let other = app.default_project.project_id;
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{other}/envelope/?sentry_key={FIXTURE_KEY}")))
-        .body(event_envelope())
-        .send()
-        .await
-        .expect("sent");
+    let response =
+        app.ingest(&format!("/api/{other}/envelope/?sentry_key={FIXTURE_KEY}"), None, event_envelope()).await;
     assert_rejected(&app, response, 403, "unknown_key").await;
 }
 
 #[tokio::test]
 async fn a_request_without_any_key_is_refused_with_401() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/")))
-        .body(event_envelope())
-        .send()
-        .await
-        .expect("sent");
+    let response = app.ingest(&format!("/api/{FIXTURE_PROJECT}/envelope/"), None, event_envelope()).await;
     assert_rejected(&app, response, 401, "missing_auth").await;
 }
 
@@ -74,14 +68,7 @@ async fn corrupt_gzip_is_refused_with_400() {
     let mut body = gzip(event_envelope().as_bytes());
     let half = body.len() / 2;
     body.truncate(half);
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}")))
-        .header("content-encoding", "gzip")
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
+    let response = app.ingest(&fixture_url(), Some("gzip"), body).await;
     assert_rejected(&app, response, 400, "corrupt_body").await;
 }
 
@@ -104,14 +91,7 @@ async fn an_event_that_is_not_json_is_refused_with_400() {
 #[tokio::test]
 async fn an_unsupported_content_encoding_is_refused_with_415() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}")))
-        .header("content-encoding", "lzma")
-        .body(event_envelope())
-        .send()
-        .await
-        .expect("sent");
+    let response = app.ingest(&fixture_url(), Some("lzma"), event_envelope()).await;
     assert_rejected(&app, response, 415, "unsupported_encoding").await;
 }
 
@@ -137,14 +117,7 @@ async fn a_gzip_body_that_inflates_past_the_limit_is_refused_with_413() {
     let inflating = envelope_with_event(EVENT_ID, json!({"message": "a".repeat(1024 * 1024)}));
     let body = gzip(inflating.as_bytes());
     assert!(body.len() < 64 * 1024, "small on the wire");
-    let response = app
-        .client
-        .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}")))
-        .header("content-encoding", "gzip")
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
+    let response = app.ingest(&fixture_url(), Some("gzip"), body).await;
     assert_rejected(&app, response, 413, "too_large").await;
 }
 
@@ -159,13 +132,7 @@ async fn an_event_item_over_one_mebibyte_is_refused_with_413() {
 #[tokio::test]
 async fn a_non_numeric_project_is_not_found() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .post(app.url(&format!("/api/shop/envelope/?sentry_key={FIXTURE_KEY}")))
-        .body(event_envelope())
-        .send()
-        .await
-        .expect("sent");
+    let response = app.ingest(&format!("/api/shop/envelope/?sentry_key={FIXTURE_KEY}"), None, event_envelope()).await;
     assert_rejected(&app, response, 404, "unknown_project").await;
 }
 
