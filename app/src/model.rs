@@ -104,6 +104,48 @@ pub struct IssueSummary {
     pub event_count: i64,
 }
 
+/// One event in a list of an issue's events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventSummary {
+    pub event_id: String,
+    pub issue_id: i64,
+    pub timestamp: DateTime<Utc>,
+    pub received: DateTime<Utc>,
+    pub level: Level,
+    pub title: String,
+}
+
+/// A file an SDK sent with an event; the bytes are downloaded separately.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub attachment_type: String,
+    pub size: i64,
+}
+
+/// A whole stored event with what belongs to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub issue_id: i64,
+    pub event: crate::event::Event,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+/// How the ingest requests of one project ended since the server started:
+/// `received == accepted + rejected.values().sum()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectOutcomes {
+    /// 0 for requests whose URL named no valid project.
+    pub project_id: i64,
+    pub received: u64,
+    pub accepted: u64,
+    /// Rejected requests by reason: `unauthorized`, `invalid`, `too_large`, `rate_limited`,
+    /// `filtered`, `queue_full`, `internal`.
+    pub rejected: std::collections::BTreeMap<String, u64>,
+}
+
 /// The current time, from the browser's clock in wasm and the system clock elsewhere.
 pub fn now() -> DateTime<Utc> {
     #[cfg(target_arch = "wasm32")]

@@ -25,7 +25,7 @@ fn arg(name: &str, default: usize) -> usize {
 /// The event payload of the recording, as JSON.
 fn recorded_event() -> anyhow::Result<Value> {
     let raw = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(RECORDING))?;
-    let envelope = server::ingest::parse::envelope(raw.into())?;
+    let envelope = protocol::envelope::envelope(raw.into())?;
     let item = envelope.event_item()?.ok_or_else(|| anyhow::anyhow!("the recording has no event"))?;
     Ok(serde_json::from_slice(&item.payload)?)
 }

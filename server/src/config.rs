@@ -43,6 +43,14 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_MAX_EVENT_BYTES", default_value_t = MIB)]
     pub max_event_bytes: usize,
 
+    /// Most bytes of attachments stored per event; further attachments are dropped.
+    #[arg(long, env = "FAULTLINE_MAX_ATTACHMENT_BYTES", default_value_t = 20 * MIB)]
+    pub max_attachment_bytes: usize,
+
+    /// Events per minute a DSN key may send unless the key sets its own limit; 0 for no limit.
+    #[arg(long, env = "FAULTLINE_KEY_RATE_LIMIT", default_value_t = 0)]
+    pub key_rate_limit: u32,
+
     /// Events waiting for the writer before ingestion answers 503.
     #[arg(long, env = "FAULTLINE_INGEST_QUEUE", default_value_t = 4096)]
     pub ingest_queue: usize,

@@ -3,7 +3,8 @@
 
 use crate::broadcast::{self, LiveHub};
 use crate::config::Settings;
-use crate::ingest::{self, Limits};
+use crate::ingest::outcomes::Outcomes;
+use crate::ingest::{self, Limits, RateLimiter};
 use crate::store::{self, projects::ProjectWithKey, writer::Writer};
 use anyhow::Context;
 use axum::extract::{FromRef, Request};
@@ -12,6 +13,7 @@ use leptos_config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower::Layer;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub writer: Writer,
     pub hub: LiveHub,
     pub limits: Limits,
+    pub outcomes: Arc<Outcomes>,
+    pub rate_limiter: Arc<RateLimiter>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -81,12 +85,17 @@ impl Application {
             limits: Limits {
                 max_envelope_bytes: settings.max_envelope_bytes,
                 max_event_bytes: settings.max_event_bytes,
+                max_attachment_bytes: settings.max_attachment_bytes,
+                default_rate_limit_per_minute: settings.key_rate_limit,
             },
+            outcomes: Arc::default(),
+            rate_limiter: Arc::default(),
             leptos_options,
         };
         let router = Router::new()
             .merge(ingest::router())
             .merge(broadcast::router())
+            .merge(crate::api::router())
             .merge(crate::dashboard::router(&state))
             .with_state(state);
 

@@ -118,7 +118,7 @@ mod tests {
     /// The event as the SDK would send it, through the normalize stage.
     fn event(body: Value) -> Event {
         let received = chrono::Utc::now();
-        crate::ingest::normalize::event(body.to_string().as_bytes(), None, received).expect("normalizes")
+        crate::ingest::normalize::event(body.to_string().as_bytes(), None, None, received).expect("normalizes")
     }
 
     fn error_at(line: u64, value: &str) -> Event {

@@ -1,131 +1,362 @@
-//! The ingest endpoint. It stays thin: authenticate, limit, decompress, parse; then the event
-//! goes through `normalize` and `fingerprint` and waits in the writer's queue until the
-//! transaction holding it committed. Every request ends accepted (200 with the event id) or
-//! rejected with an [`IngestError`].
+//! The ingest endpoints. They stay thin: authenticate, limit, decompress, parse; then the event
+//! goes through `normalize`, `scrub`, the inbound `filters` and `fingerprint`, and waits in the
+//! writer's queue until the transaction holding it committed. Every request ends in exactly one
+//! counted [`outcomes::Outcome`]: accepted (200 with the event id) or rejected with an
+//! [`IngestError`] (filtered events are rejected but still answered 200, as Relay does).
 
-pub mod auth;
-mod decompress;
 pub mod error;
+mod filters;
 pub mod fingerprint;
 pub mod normalize;
-pub mod parse;
+mod origins;
+pub mod outcomes;
+mod rate_limit;
 
-use crate::domain::{EventId, ProjectId};
 use crate::startup::AppState;
-use crate::store::{projects, writer::NewEvent, writer::StoreError};
-use axum::Json;
+use crate::store::projects::{self, IngestKey};
+use crate::store::writer::{NewAttachment, NewEvent, StoreError};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, Uri, header};
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
-use chrono::Utc;
-use decompress::Encoding;
+use chrono::{DateTime, Utc};
 use error::IngestError;
+use outcomes::{Outcome, Reason};
+use protocol::auth::{self, AuthError, AuthSources};
+use protocol::decompress::{self, Encoding};
+use protocol::envelope::{self, Envelope};
+use protocol::ids::{EventId, ProjectId, PublicKey};
+pub use rate_limit::RateLimiter;
 use serde::Serialize;
-
-/// The canonical envelope route; [`canonical_path`] maps the variants SDKs use onto it.
-const ENVELOPE_ROUTE: &str = "/api/{project_id}/envelope/";
 
 /// Limits on what one request may carry.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub max_envelope_bytes: usize,
     pub max_event_bytes: usize,
+    pub max_attachment_bytes: usize,
+    /// Events per minute per key when the key sets no limit of its own; 0 for none.
+    pub default_rate_limit_per_minute: u32,
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(ENVELOPE_ROUTE, post(envelope)).layer(DefaultBodyLimit::disable())
+    Router::new()
+        .route("/api/{project_id}/envelope/", post(envelope_endpoint))
+        .route("/api/{project_id}/store/", post(store_endpoint))
+        .route("/api/store/", post(store_without_project))
+        .layer(origins::cors())
+        .layer(DefaultBodyLimit::disable())
 }
 
-/// What Relay answers for an accepted envelope: the event id, or `{}` without one.
-#[derive(Debug, Serialize)]
-struct Accepted {
+/// How an accepted request ended.
+enum Ingested {
+    /// The event was stored (or had been before: SDKs retry).
+    Stored(String),
+    /// No event in the envelope: sessions, client reports, transactions… are not for an
+    /// errors-only server, yet accepted. Attachments for an earlier event are stored.
+    NoEvent(Option<String>),
+    /// An inbound filter dropped the event.
+    Filtered(String),
+}
+
+/// What Relay answers: the event id, or `{}` without one.
+#[derive(Serialize)]
+struct Answer {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
 }
 
-async fn envelope(
+async fn envelope_endpoint(
     State(state): State<AppState>,
     Path(project): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Accepted>, IngestError> {
-    let received = Utc::now();
-    let project_id = ProjectId::parse(&project).map_err(|_| IngestError::UnknownProject(project.clone()))?;
-    let key = auth::public_key(&headers, query.as_deref())?;
-    let owner = projects::project_for_key(&state.db, &key).await.map_err(|err| {
+) -> Response {
+    let project_id = ProjectId::parse(&project).map_err(|_| IngestError::UnknownProject(project));
+    let counted = project_id.as_ref().map_or(0, |id| id.get());
+    state.outcomes.received(counted);
+    let result = async {
+        let project_id = project_id?;
+        let key = request_key(&state, Some(project_id), query.as_deref(), &headers).await?;
+        receive_envelope(&state, project_id, key, &headers, body).await
+    };
+    finish(&state, counted, result.await)
+}
+
+/// The legacy store endpoint: one JSON event (or base64, or base64 of zlib), or an envelope
+/// when the Content-Type says so.
+async fn store_endpoint(
+    State(state): State<AppState>,
+    Path(project): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let project_id = ProjectId::parse(&project).map_err(|_| IngestError::UnknownProject(project));
+    let counted = project_id.as_ref().map_or(0, |id| id.get());
+    state.outcomes.received(counted);
+    let result = async {
+        let project_id = project_id?;
+        let key = request_key(&state, Some(project_id), query.as_deref(), &headers).await?;
+        receive_store(&state, project_id, key, &headers, body).await
+    };
+    finish(&state, counted, result.await)
+}
+
+/// The oldest store URL, without a project: the key decides it.
+async fn store_without_project(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let key = request_key(&state, None, query.as_deref(), &headers).await;
+    let counted = match &key {
+        Ok(Some(key)) => key.project_id.get(),
+        _ => 0,
+    };
+    state.outcomes.received(counted);
+    let result = async {
+        let key = key?;
+        let project_id = key.as_ref().map(|key| key.project_id).ok_or(IngestError::Auth(AuthError::Missing))?;
+        receive_store(&state, project_id, key, &headers, body).await
+    };
+    finish(&state, counted, result.await)
+}
+
+fn finish(state: &AppState, project_id: i64, result: Result<Ingested, IngestError>) -> Response {
+    match result {
+        Ok(Ingested::Stored(id)) => {
+            state.outcomes.record(project_id, Outcome::Accepted);
+            Json(Answer { id: Some(id) }).into_response()
+        }
+        Ok(Ingested::NoEvent(id)) => {
+            state.outcomes.record(project_id, Outcome::Accepted);
+            Json(Answer { id }).into_response()
+        }
+        Ok(Ingested::Filtered(id)) => {
+            state.outcomes.record(project_id, Outcome::Rejected(Reason::Filtered));
+            Json(Answer { id: Some(id) }).into_response()
+        }
+        Err(err) => {
+            state.outcomes.record(project_id, Outcome::Rejected(err.reason()));
+            err.into_response()
+        }
+    }
+}
+
+/// The key the request itself names (query or auth headers), checked against the project and
+/// its allowed origins. `None` when the request names no key.
+async fn request_key(
+    state: &AppState,
+    project_id: Option<ProjectId>,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Option<IngestKey>, IngestError> {
+    let header = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+    let sources = AuthSources {
+        query,
+        x_sentry_auth: header(header::HeaderName::from_static("x-sentry-auth")),
+        authorization: header(header::AUTHORIZATION),
+    };
+    match auth::from_request(sources)? {
+        Some(key) => authenticate(state, &key, project_id, headers).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn authenticate(
+    state: &AppState,
+    key: &PublicKey,
+    project_id: Option<ProjectId>,
+    headers: &HeaderMap,
+) -> Result<IngestKey, IngestError> {
+    let found = projects::ingest_key(&state.db, key).await.map_err(|err| {
         tracing::error!("looking up a DSN key failed: {err}");
         IngestError::StorageUnavailable
     })?;
-    if owner != Some(project_id) {
-        return Err(IngestError::UnknownKey);
-    }
+    let key = found.filter(|key| project_id.is_none_or(|id| key.project_id == id)).ok_or(IngestError::UnknownKey)?;
+    origins::check(headers, &key.settings.allowed_origins)?;
+    Ok(key)
+}
 
-    let limit = state.limits.max_envelope_bytes;
-    let encoding = Encoding::from_header(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()))?;
-    let raw = read_body(body, &headers, limit).await?;
-    let body = if encoding == Encoding::Identity {
-        decompress::decode(encoding, raw, limit)?
-    } else {
-        tokio::task::spawn_blocking(move || decompress::decode(encoding, raw, limit))
-            .await
-            .map_err(|_| IngestError::CorruptBody("compressed"))??
+async fn receive_envelope(
+    state: &AppState,
+    project_id: ProjectId,
+    key: Option<IngestKey>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Ingested, IngestError> {
+    let received = Utc::now();
+    let body = read_decoded(body, headers, state.limits.max_envelope_bytes).await?;
+    let envelope = envelope::envelope(body)?;
+    let key = match key {
+        Some(key) => key,
+        None => {
+            // No key on the request: the envelope header's DSN may name one.
+            let dsn = envelope.headers.dsn.as_deref().ok_or(AuthError::Missing)?;
+            let (key, dsn_project) = auth::from_dsn(dsn)?;
+            if dsn_project != project_id {
+                return Err(IngestError::UnknownKey);
+            }
+            authenticate(state, &key, Some(project_id), headers).await?
+        }
     };
-
-    let envelope = parse::envelope(body).map_err(|err| IngestError::MalformedEnvelope(err.to_string()))?;
-    let header_event_id = match envelope.headers.event_id.as_deref() {
+    let event_id = match envelope.headers.event_id.as_deref() {
         Some(raw) => Some(EventId::parse(raw).map_err(|err| IngestError::MalformedEnvelope(err.to_string()))?),
         None => None,
     };
-    let Some(item) = envelope.event_item().map_err(|err| IngestError::MalformedEnvelope(err.to_string()))? else {
-        // Sessions, client reports, transactions…: not for an errors-only server, yet accepted.
-        return Ok(Json(Accepted { id: header_event_id.map(EventId::into_string) }));
+    let sent_at = envelope.headers.sent_at.as_ref().and_then(normalize::timestamp);
+    let attachments = attachments(&envelope, state.limits.max_attachment_bytes);
+    let Some(item) = envelope.event_item()? else {
+        if let (Some(event_id), false) = (&event_id, attachments.is_empty()) {
+            stored(state.writer.store_attachments(project_id, event_id.as_str().to_owned(), attachments)).await?;
+        }
+        return Ok(Ingested::NoEvent(event_id.map(EventId::into_string)));
     };
     if item.payload.len() > state.limits.max_event_bytes {
         return Err(IngestError::TooLarge { limit: state.limits.max_event_bytes });
     }
+    process_event(state, &key, &item.payload, event_id, sent_at, received, attachments).await
+}
 
-    let event = normalize::event(&item.payload, header_event_id, received)
+async fn receive_store(
+    state: &AppState,
+    project_id: ProjectId,
+    key: Option<IngestKey>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Ingested, IngestError> {
+    let is_envelope = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-sentry-envelope"));
+    if is_envelope {
+        return receive_envelope(state, project_id, key, headers, body).await;
+    }
+    let key = key.ok_or(IngestError::Auth(AuthError::Missing))?;
+    let received = Utc::now();
+    let limit = state.limits.max_event_bytes;
+    let body = read_decoded(body, headers, limit).await?;
+    let payload = protocol::store::event_json(body, limit)?;
+    process_event(state, &key, &payload, None, None, received, Vec::new()).await
+}
+
+/// normalize → filter → fingerprint, then into the writer's queue.
+async fn process_event(
+    state: &AppState,
+    key: &IngestKey,
+    payload: &[u8],
+    event_id: Option<EventId>,
+    sent_at: Option<DateTime<Utc>>,
+    received: DateTime<Utc>,
+    attachments: Vec<NewAttachment>,
+) -> Result<Ingested, IngestError> {
+    let per_minute = key.rate_limit_per_minute.unwrap_or(state.limits.default_rate_limit_per_minute);
+    if per_minute > 0 {
+        state
+            .rate_limiter
+            .check(key.key_id, per_minute)
+            .map_err(|retry_after| IngestError::RateLimited { retry_after })?;
+    }
+    let event = normalize::event(payload, event_id, sent_at, received)
         .map_err(|err| IngestError::InvalidEvent(err.to_string()))?;
+    if key.settings.filter_browser_extensions
+        && let Some(filter) = filters::browser_extension(&event)
+    {
+        tracing::debug!(filter, event_id = %event.event_id, "event filtered");
+        return Ok(Ingested::Filtered(event.event_id));
+    }
     let grouping = fingerprint::group(&event);
-    let new_event = NewEvent::new(project_id, &event, grouping).map_err(|err| {
+    let new_event = NewEvent::new(key.project_id, &event, grouping, attachments).map_err(|err| {
         tracing::error!("encoding an event failed: {err}");
         IngestError::StorageUnavailable
     })?;
-    state.writer.store(new_event).await.map_err(|err| match err {
-        StoreError::QueueFull => IngestError::QueueFull,
-        StoreError::Stopped | StoreError::Failed => IngestError::StorageUnavailable,
-    })?;
-    Ok(Json(Accepted { id: Some(event.event_id) }))
+    stored(state.writer.store(new_event)).await?;
+    Ok(Ingested::Stored(event.event_id))
 }
 
-/// Reads the whole body, refusing more than `limit` bytes before reading them.
-async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, IngestError> {
+/// Waits for the writer's commit.
+async fn stored(write: impl Future<Output = Result<(), StoreError>>) -> Result<(), IngestError> {
+    write.await.map_err(|err| match err {
+        StoreError::QueueFull => IngestError::QueueFull,
+        StoreError::Stopped | StoreError::Failed => IngestError::StorageUnavailable,
+    })
+}
+
+/// The envelope's attachments, as many as fit in `budget` bytes; the rest are dropped.
+fn attachments(envelope: &Envelope, budget: usize) -> Vec<NewAttachment> {
+    let mut left = budget;
+    let mut kept = Vec::new();
+    for item in envelope.items.iter().filter(|item| item.headers.ty == "attachment") {
+        if item.payload.len() > left {
+            tracing::debug!(size = item.payload.len(), "attachment over the per-event budget dropped");
+            continue;
+        }
+        left -= item.payload.len();
+        kept.push(NewAttachment {
+            filename: item.header_str("filename").unwrap_or("attachment").chars().take(255).collect(),
+            content_type: item
+                .header_str("content_type")
+                .unwrap_or("application/octet-stream")
+                .chars()
+                .take(100)
+                .collect(),
+            attachment_type: item
+                .header_str("attachment_type")
+                .unwrap_or("event.attachment")
+                .chars()
+                .take(50)
+                .collect(),
+            data: item.payload.to_vec(),
+        });
+    }
+    kept
+}
+
+/// Reads the body, refusing more than `limit` bytes on the wire, and decodes its
+/// Content-Encoding, refusing more than `limit` decoded bytes.
+async fn read_decoded(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, IngestError> {
+    let encoding = Encoding::from_header(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()))?;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(IngestError::TooLarge { limit });
     }
-    axum::body::to_bytes(body, limit).await.map_err(|err| {
+    let raw = axum::body::to_bytes(body, limit).await.map_err(|err| {
         let too_large =
             std::error::Error::source(&err).is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
         if too_large { IngestError::TooLarge { limit } } else { IngestError::BodyRead }
-    })
+    })?;
+    if encoding == Encoding::Identity {
+        return Ok(decompress::decode(encoding, raw, limit)?);
+    }
+    // Inflating is CPU work: keep it off the async workers.
+    let decoded = tokio::task::spawn_blocking(move || decompress::decode(encoding, raw, limit))
+        .await
+        .map_err(|_| IngestError::CorruptBody(encoding.name()))?;
+    Ok(decoded?)
 }
 
-/// Maps the envelope URLs SDKs produce onto the route: a DSN with a path prefix
-/// (`/prefix/sub/api/7/envelope/`) and a missing trailing slash. Returns `None` when `uri`
-/// needs no change.
+/// Maps the ingest URLs SDKs produce onto the routes: a DSN with a path prefix
+/// (`/prefix/sub/api/7/envelope/`) and a missing trailing slash. `None` when `uri` needs no change.
 pub fn canonical_path(uri: &Uri) -> Option<Uri> {
     let path = uri.path();
     let trimmed = path.strip_suffix('/').unwrap_or(path);
-    let rest = trimmed.strip_suffix("/envelope")?;
-    let (before_id, id) = rest.rsplit_once('/')?;
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) || !before_id.ends_with("/api") {
+    let (rest, endpoint) = trimmed.rsplit_once('/')?;
+    if endpoint != "envelope" && endpoint != "store" {
         return None;
     }
-    let canonical = format!("/api/{id}/envelope/");
+    let (before_id, id) = rest.rsplit_once('/')?;
+    let canonical = if id == "api" && endpoint == "store" {
+        "/api/store/".to_owned()
+    } else if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && before_id.ends_with("/api") {
+        format!("/api/{id}/{endpoint}/")
+    } else {
+        return None;
+    };
     if canonical == path {
         return None;
     }
@@ -145,17 +376,20 @@ mod tests {
     }
 
     #[test]
-    fn prefixed_and_slashless_envelope_paths_map_to_the_route() {
+    fn prefixed_and_slashless_ingest_paths_map_to_the_routes() {
         assert_eq!(canonical("/prefix/sub/api/7/envelope/").as_deref(), Some("/api/7/envelope/"));
         assert_eq!(canonical("/api/7/envelope?sentry_key=k").as_deref(), Some("/api/7/envelope/?sentry_key=k"));
-        assert_eq!(canonical("/p/api/42/envelope").as_deref(), Some("/api/42/envelope/"));
+        assert_eq!(canonical("/p/api/42/store").as_deref(), Some("/api/42/store/"));
+        assert_eq!(canonical("/p/api/store").as_deref(), Some("/api/store/"));
     }
 
     #[test]
     fn other_paths_are_left_alone() {
         assert_eq!(canonical("/api/7/envelope/"), None);
+        assert_eq!(canonical("/api/store/"), None);
         assert_eq!(canonical("/api/x/envelope/"), None);
         assert_eq!(canonical("/issues/7/envelope"), None);
+        assert_eq!(canonical("/api/0/issues/"), None);
         assert_eq!(canonical("/"), None);
     }
 }

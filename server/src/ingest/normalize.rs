@@ -1,10 +1,10 @@
 //! From whatever shape an SDK sent to one [`Event`] (SENTRY_PROTOCOL.md A3). Lenient: a field
 //! with an unexpected shape is dropped, not the event; fields not modelled are kept in `other`.
 
-use crate::domain::EventId;
 use app::event::{Breadcrumb, Event, Exception, LogEntry, Object, Stacktrace, Thread};
 use app::model::Level;
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use protocol::ids::EventId;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -16,6 +16,9 @@ const MAX_MESSAGE_CHARS: usize = 8192;
 const MAX_FUTURE: Duration = Duration::minutes(1);
 /// Events older than this are stamped with their arrival time instead (Relay's default).
 const MAX_PAST: Duration = Duration::days(30);
+/// A client whose clock is off by more than this has its timestamps shifted (Relay's
+/// `MINIMUM_CLOCK_DRIFT`).
+const MINIMUM_CLOCK_DRIFT: Duration = Duration::minutes(55);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum NormalizeError {
@@ -26,9 +29,12 @@ pub enum NormalizeError {
 }
 
 /// Builds the event. `envelope_event_id` wins over the payload's own id, as the protocol says.
+/// `sent_at` is when the SDK sent it by its own clock: when that clock is more than 55 minutes
+/// off, every timestamp of the event is shifted by the difference, as Relay does.
 pub fn event(
     payload: &[u8],
     envelope_event_id: Option<EventId>,
+    sent_at: Option<DateTime<Utc>>,
     received: DateTime<Utc>,
 ) -> Result<Event, NormalizeError> {
     let value: Value = serde_json::from_slice(payload).map_err(|err| NormalizeError::NotJson(err.to_string()))?;
@@ -36,7 +42,15 @@ pub fn event(
 
     let payload_id = raw.remove("event_id").and_then(|id| id.as_str().and_then(|id| EventId::parse(id).ok()));
     let event_id = envelope_event_id.or(payload_id).unwrap_or_else(EventId::generate);
-    let timestamp = raw.remove("timestamp").as_ref().and_then(timestamp).map_or(received, |at| clamp(at, received));
+    let drift = sent_at.map(|sent| received - sent).filter(|drift| drift.abs() > MINIMUM_CLOCK_DRIFT);
+    let correct = |at: DateTime<Utc>| at + drift.unwrap_or_default();
+    let timestamp =
+        raw.remove("timestamp").as_ref().and_then(timestamp).map_or(received, |at| clamp(correct(at), received));
+    let mut breadcrumbs: Vec<Breadcrumb> =
+        values::<Value>(raw.remove("breadcrumbs")).into_iter().filter_map(breadcrumb).collect();
+    for crumb in &mut breadcrumbs {
+        crumb.timestamp = crumb.timestamp.map(correct);
+    }
 
     Ok(Event {
         event_id: event_id.into_string(),
@@ -52,7 +66,7 @@ pub fn event(
             .collect(),
         threads: values::<Thread>(raw.remove("threads")),
         stacktrace: raw.remove("stacktrace").and_then(|stack| serde_json::from_value::<Stacktrace>(stack).ok()),
-        breadcrumbs: values::<Value>(raw.remove("breadcrumbs")).into_iter().filter_map(breadcrumb).collect(),
+        breadcrumbs,
         tags: tags(raw.remove("tags")),
         fingerprint: raw.remove("fingerprint").and_then(fingerprint),
         environment: take_string(&mut raw, "environment"),
@@ -63,11 +77,78 @@ pub fn event(
         culprit: take_string(&mut raw, "culprit"),
         contexts: take_object(&mut raw, "contexts").unwrap_or_default(),
         user: take_object(&mut raw, "user"),
-        request: take_object(&mut raw, "request"),
+        request: take_object(&mut raw, "request").map(request),
         sdk: take_object(&mut raw, "sdk"),
         extra: take_object(&mut raw, "extra").unwrap_or_default(),
         other: raw,
     })
+}
+
+/// Headers, cookies and the query string as lists of `[name, value]` pairs, whatever shape they
+/// came in, as Relay stores them; a `Cookie` header becomes the cookies. Scrubbing then sees
+/// every name.
+fn request(mut request: Object) -> Object {
+    let mut headers = request.remove("headers").map(pairs).unwrap_or_default();
+    let cookie_header = headers.iter().position(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    let cookies = match request.remove("cookies") {
+        Some(Value::String(text)) => cookie_pairs(&text),
+        Some(other) => pairs(other),
+        None => cookie_header.map(|at| cookie_pairs(&headers[at].1)).unwrap_or_default(),
+    };
+    if let Some(at) = cookie_header {
+        headers.remove(at);
+    }
+    let query = match request.remove("query_string") {
+        Some(Value::String(text)) => form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+        Some(other) => pairs(other),
+        None => Vec::new(),
+    };
+    for (key, list) in [("headers", headers), ("cookies", cookies), ("query_string", query)] {
+        if !list.is_empty() {
+            let list = list.into_iter().map(|(name, value)| Value::from(vec![Value::from(name), Value::from(value)]));
+            request.insert(key.to_owned(), Value::Array(list.collect()));
+        }
+    }
+    request
+}
+
+/// `{name: value}` or `[[name, value], …]`; list values (PHP sends them) are joined.
+fn pairs(value: Value) -> Vec<(String, String)> {
+    let entries: Vec<(String, Value)> = match value {
+        Value::Object(object) => object.into_iter().collect(),
+        Value::Array(list) => list
+            .into_iter()
+            .filter_map(|pair| match pair {
+                Value::Array(mut kv) if kv.len() == 2 => {
+                    let value = kv.pop()?;
+                    Some((kv.pop()?.as_str()?.to_owned(), value))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let value = match value {
+                Value::Array(parts) => parts.into_iter().filter_map(scalar_string).collect::<Vec<_>>().join(", "),
+                other => scalar_string(other)?,
+            };
+            Some((name, value))
+        })
+        .collect()
+}
+
+fn cookie_pairs(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .filter_map(|part| part.split_once('='))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
 }
 
 /// Unix seconds as a number, or an RFC 3339 string; a string without a zone is UTC.
@@ -241,7 +322,7 @@ mod tests {
     }
 
     fn normalize(value: Value) -> Event {
-        event(value.to_string().as_bytes(), None, received()).expect("normalizes")
+        event(value.to_string().as_bytes(), None, None, received()).expect("normalizes")
     }
 
     #[test]
@@ -261,10 +342,42 @@ mod tests {
     }
 
     #[test]
+    fn a_client_clock_hours_off_is_corrected_by_the_drift_and_a_small_skew_is_kept() {
+        let payload = json!({
+            "timestamp": "2026-11-21T09:00:00Z",
+            "breadcrumbs": [{"timestamp": "2026-11-21T08:59:00Z", "message": "clicked"}]
+        })
+        .to_string();
+        let sent_at = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 5).single();
+        let corrected = event(payload.as_bytes(), None, sent_at, received()).expect("normalizes");
+        assert_eq!(corrected.timestamp, received() - Duration::seconds(5));
+        assert_eq!(corrected.breadcrumbs[0].timestamp, Some(received() - Duration::seconds(65)));
+
+        let payload = json!({"timestamp": "2026-11-21T11:30:00Z"}).to_string();
+        let skewed = Utc.with_ymd_and_hms(2026, 11, 21, 11, 30, 0).single();
+        let kept = event(payload.as_bytes(), None, skewed, received()).expect("normalizes");
+        assert_eq!(kept.timestamp, received() - Duration::minutes(30), "30 minutes is not drift");
+    }
+
+    #[test]
+    fn request_headers_cookies_and_query_become_pairs() {
+        let event = normalize(json!({"request": {
+            "url": "https://shop.example.com/pay",
+            "headers": {"Cookie": "sessionid=abc; theme=dark", "Accept": ["text/html", "application/json"]},
+            "query_string": "?order=4711&token=xyz"
+        }}));
+        let request = event.request.expect("request");
+        assert_eq!(request["headers"], json!([["Accept", "text/html, application/json"]]));
+        assert_eq!(request["cookies"], json!([["sessionid", "abc"], ["theme", "dark"]]));
+        assert_eq!(request["query_string"], json!([["order", "4711"], ["token", "xyz"]]));
+        assert_eq!(request["url"], json!("https://shop.example.com/pay"));
+    }
+
+    #[test]
     fn the_envelope_event_id_wins_over_the_payload_id() {
         let header = EventId::parse("11111111111111111111111111111111").ok();
         let payload = json!({"event_id": "22222222222222222222222222222222"}).to_string();
-        let event = event(payload.as_bytes(), header, received()).expect("normalizes");
+        let event = event(payload.as_bytes(), header, None, received()).expect("normalizes");
         assert_eq!(event.event_id, "11111111111111111111111111111111");
     }
 
@@ -328,7 +441,7 @@ mod tests {
 
     #[test]
     fn non_json_and_non_objects_are_rejected() {
-        assert!(matches!(event(b"{not json", None, received()), Err(NormalizeError::NotJson(_))));
-        assert_eq!(event(b"[1,2]", None, received()).err(), Some(NormalizeError::NotAnObject));
+        assert!(matches!(event(b"{not json", None, None, received()), Err(NormalizeError::NotJson(_))));
+        assert_eq!(event(b"[1,2]", None, None, received()).err(), Some(NormalizeError::NotAnObject));
     }
 }

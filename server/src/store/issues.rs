@@ -2,11 +2,28 @@
 
 use super::entities::issue;
 use app::model::{IssueStatus, IssueSummary, Level};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder, QuerySelect};
+use protocol::ids::ProjectId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Issues of every project, most recent activity first.
 pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<IssueSummary>, DbErr> {
     let rows = issue::Entity::find()
+        .order_by_desc(issue::Column::LastSeen)
+        .order_by_desc(issue::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
+/// A project's issues, most recent activity first.
+pub async fn for_project(
+    db: &impl ConnectionTrait,
+    project: ProjectId,
+    limit: u64,
+) -> Result<Vec<IssueSummary>, DbErr> {
+    let rows = issue::Entity::find()
+        .filter(issue::Column::ProjectId.eq(project.get()))
         .order_by_desc(issue::Column::LastSeen)
         .order_by_desc(issue::Column::Id)
         .limit(limit)

@@ -3,6 +3,7 @@
 //! migrations serves both.
 
 pub mod entities;
+pub mod events;
 pub mod issues;
 mod migrations;
 pub mod projects;

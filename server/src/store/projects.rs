@@ -1,10 +1,11 @@
-//! Projects and their DSN keys.
+//! Projects, their DSN keys and their ingest settings.
 
 use super::entities::{project, project_key};
-use crate::domain::{ProjectId, PublicKey};
 use chrono::Utc;
+use protocol::ids::{ProjectId, PublicKey};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 
 /// A project and the key its SDKs authenticate with.
@@ -23,6 +24,39 @@ impl ProjectWithKey {
     }
 }
 
+/// How a project treats incoming events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngestSettings {
+    /// Origins browser SDKs may send from; `["*"]` allows all.
+    pub allowed_origins: Vec<String>,
+    /// Field names scrubbed besides the defaults.
+    pub sensitive_fields: Vec<String>,
+    /// Field names never scrubbed.
+    pub safe_fields: Vec<String>,
+    pub filter_browser_extensions: bool,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings {
+            allowed_origins: vec!["*".to_owned()],
+            sensitive_fields: Vec::new(),
+            safe_fields: Vec::new(),
+            filter_browser_extensions: true,
+        }
+    }
+}
+
+/// What ingestion needs to know about the key a request authenticated with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngestKey {
+    pub key_id: i64,
+    pub project_id: ProjectId,
+    /// Events per minute, when the key has its own limit.
+    pub rate_limit_per_minute: Option<u32>,
+    pub settings: IngestSettings,
+}
+
 /// Creates a project named `name` with one active key. `id` and `key` are chosen when not given.
 pub async fn create(
     db: &impl ConnectionTrait,
@@ -31,7 +65,16 @@ pub async fn create(
     key: Option<PublicKey>,
 ) -> Result<ProjectWithKey, DbErr> {
     let now = Utc::now();
-    let mut row = project::ActiveModel { name: Set(name.to_owned()), created_at: Set(now), ..Default::default() };
+    let defaults = IngestSettings::default();
+    let mut row = project::ActiveModel {
+        name: Set(name.to_owned()),
+        created_at: Set(now),
+        allowed_origins: Set(lines(&defaults.allowed_origins)),
+        sensitive_fields: Set(String::new()),
+        safe_fields: Set(String::new()),
+        filter_browser_extensions: Set(defaults.filter_browser_extensions),
+        ..Default::default()
+    };
     if let Some(id) = id {
         row.id = Set(id.get());
     }
@@ -43,6 +86,7 @@ pub async fn create(
         label: Set("Default".to_owned()),
         active: Set(true),
         created_at: Set(now),
+        rate_limit_per_minute: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -69,12 +113,64 @@ pub async fn ensure_default(db: &impl ConnectionTrait) -> Result<ProjectWithKey,
     Ok(ProjectWithKey { project_id: ProjectId::from_db(project.id), name: project.name, public_key })
 }
 
-/// The project an active key belongs to.
-pub async fn project_for_key(db: &impl ConnectionTrait, key: &PublicKey) -> Result<Option<ProjectId>, DbErr> {
+/// The active key with this public key, its project and that project's settings.
+pub async fn ingest_key(db: &impl ConnectionTrait, key: &PublicKey) -> Result<Option<IngestKey>, DbErr> {
     let found = project_key::Entity::find()
         .filter(project_key::Column::PublicKey.eq(key.as_str()))
         .filter(project_key::Column::Active.eq(true))
         .one(db)
         .await?;
-    Ok(found.map(|key| ProjectId::from_db(key.project_id)))
+    let Some(key) = found else { return Ok(None) };
+    let Some(project) = project::Entity::find_by_id(key.project_id).one(db).await? else { return Ok(None) };
+    Ok(Some(IngestKey {
+        key_id: key.id,
+        project_id: ProjectId::from_db(project.id),
+        rate_limit_per_minute: key.rate_limit_per_minute.and_then(|limit| u32::try_from(limit).ok()),
+        settings: IngestSettings {
+            allowed_origins: split_lines(&project.allowed_origins),
+            sensitive_fields: split_lines(&project.sensitive_fields),
+            safe_fields: split_lines(&project.safe_fields),
+            filter_browser_extensions: project.filter_browser_extensions,
+        },
+    }))
+}
+
+/// Sets how many events per minute the key may send (`None`: the server's default).
+pub async fn set_rate_limit(db: &impl ConnectionTrait, key: &PublicKey, per_minute: Option<u32>) -> Result<(), DbErr> {
+    let row = project_key::Entity::find()
+        .filter(project_key::Column::PublicKey.eq(key.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("no such key".into()))?;
+    let mut row = row.into_active_model();
+    row.rate_limit_per_minute = Set(per_minute.and_then(|limit| i32::try_from(limit).ok()));
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Replaces a project's ingest settings.
+pub async fn set_ingest_settings(
+    db: &impl ConnectionTrait,
+    id: ProjectId,
+    settings: &IngestSettings,
+) -> Result<(), DbErr> {
+    let row = project::Entity::find_by_id(id.get())
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("no project {id}")))?;
+    let mut row = row.into_active_model();
+    row.allowed_origins = Set(lines(&settings.allowed_origins));
+    row.sensitive_fields = Set(lines(&settings.sensitive_fields));
+    row.safe_fields = Set(lines(&settings.safe_fields));
+    row.filter_browser_extensions = Set(settings.filter_browser_extensions);
+    row.update(db).await?;
+    Ok(())
+}
+
+fn lines(items: &[String]) -> String {
+    items.join("\n")
+}
+
+fn split_lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect()
 }

@@ -2,15 +2,15 @@
 //! in one transaction and answers each handler only after that transaction committed, so an
 //! acknowledged event is durable. After the commit it publishes what changed to the live hub.
 
-use super::entities::{event, issue, issue_hash};
+use super::entities::{attachment, event, issue, issue_hash};
 use super::issues::summary;
 use crate::broadcast::LiveHub;
-use crate::domain::ProjectId;
 use crate::ingest::fingerprint::Grouping;
 use app::event::Event;
 use app::live::LiveChange;
 use app::model::{IssueStatus, Level};
 use chrono::{DateTime, Utc};
+use protocol::ids::ProjectId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -36,10 +36,25 @@ pub struct NewEvent {
     pub grouping: Grouping,
     /// The normalized event as zstd-compressed JSON.
     pub payload: Vec<u8>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A file sent with an event.
+#[derive(Debug)]
+pub struct NewAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub attachment_type: String,
+    pub data: Vec<u8>,
 }
 
 impl NewEvent {
-    pub fn new(project_id: ProjectId, event: &Event, grouping: Grouping) -> Result<Self, std::io::Error> {
+    pub fn new(
+        project_id: ProjectId,
+        event: &Event,
+        grouping: Grouping,
+        attachments: Vec<NewAttachment>,
+    ) -> Result<Self, std::io::Error> {
         let json = serde_json::to_vec(event)?;
         let payload = zstd::encode_all(&json[..], PAYLOAD_COMPRESSION_LEVEL)?;
         Ok(NewEvent {
@@ -52,6 +67,7 @@ impl NewEvent {
             culprit: event.culprit(),
             grouping,
             payload,
+            attachments,
         })
     }
 }
@@ -72,8 +88,18 @@ pub enum StoreError {
     Failed,
 }
 
+enum Write {
+    Event(NewEvent),
+    /// Attachments that arrived after their event, in an envelope of their own.
+    Attachments {
+        project_id: ProjectId,
+        event_id: String,
+        attachments: Vec<NewAttachment>,
+    },
+}
+
 struct Job {
-    event: NewEvent,
+    write: Write,
     done: oneshot::Sender<Result<(), StoreError>>,
 }
 
@@ -98,8 +124,22 @@ impl Writer {
 
     /// Queues the event and waits until the transaction holding it committed.
     pub async fn store(&self, event: NewEvent) -> Result<(), StoreError> {
+        self.submit(Write::Event(event)).await
+    }
+
+    /// Queues attachments of an event sent earlier and waits for their commit.
+    pub async fn store_attachments(
+        &self,
+        project_id: ProjectId,
+        event_id: String,
+        attachments: Vec<NewAttachment>,
+    ) -> Result<(), StoreError> {
+        self.submit(Write::Attachments { project_id, event_id, attachments }).await
+    }
+
+    async fn submit(&self, write: Write) -> Result<(), StoreError> {
         let (done, committed) = oneshot::channel();
-        self.queue.try_send(Job { event, done }).map_err(|err| match err {
+        self.queue.try_send(Job { write, done }).map_err(|err| match err {
             mpsc::error::TrySendError::Full(_) => StoreError::QueueFull,
             mpsc::error::TrySendError::Closed(_) => StoreError::Stopped,
         })?;
@@ -126,7 +166,7 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
                             Ok(())
                         }
                         Err(err) => {
-                            tracing::error!(event_id = %job.event.event_id, "storing an event failed: {err}");
+                            tracing::error!("storing an event failed: {err}");
                             Err(StoreError::Failed)
                         }
                     });
@@ -158,9 +198,16 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<LiveC
     let txn = db.begin_with_options(immediate).await?;
     let mut touched: BTreeMap<i64, (bool, issue::Model)> = BTreeMap::new();
     for job in batch {
-        if let Some((issue, created)) = store_event(&txn, &job.event).await? {
-            let was_created = touched.get(&issue.id).is_some_and(|(created, _)| *created);
-            touched.insert(issue.id, (created || was_created, issue));
+        match &job.write {
+            Write::Event(new) => {
+                if let Some((issue, created)) = store_event(&txn, new).await? {
+                    let was_created = touched.get(&issue.id).is_some_and(|(created, _)| *created);
+                    touched.insert(issue.id, (created || was_created, issue));
+                }
+            }
+            Write::Attachments { project_id, event_id, attachments } => {
+                store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
+            }
         }
     }
     txn.commit().await?;
@@ -227,7 +274,33 @@ async fn store_event(db: &impl ConnectionTrait, new: &NewEvent) -> Result<Option
     }
     .insert(db)
     .await?;
+    store_attachments(db, new.project_id, &new.event_id, &new.attachments, new.received).await?;
     Ok(Some((issue, created)))
+}
+
+async fn store_attachments(
+    db: &impl ConnectionTrait,
+    project_id: ProjectId,
+    event_id: &str,
+    attachments: &[NewAttachment],
+    received: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for file in attachments {
+        attachment::ActiveModel {
+            project_id: Set(project_id.get()),
+            event_id: Set(event_id.to_owned()),
+            filename: Set(file.filename.clone()),
+            content_type: Set(file.content_type.clone()),
+            attachment_type: Set(file.attachment_type.clone()),
+            size: Set(i64::try_from(file.data.len()).unwrap_or(i64::MAX)),
+            data: Set(file.data.clone()),
+            received: Set(received),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn open_issue(db: &impl ConnectionTrait, new: &NewEvent) -> Result<issue::Model, DbErr> {

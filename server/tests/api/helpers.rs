@@ -2,9 +2,9 @@
 //! directory, or a new PostgreSQL database when FAULTLINE_TEST_DATABASE_URL is set), plus the
 //! recorded SDK requests to replay against it.
 
+use protocol::ids::{ProjectId, PublicKey};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Statement};
 use server::config::Settings;
-use server::domain::{ProjectId, PublicKey};
 use server::startup::Application;
 use server::store::entities::{event, issue};
 use server::store::projects::{self, ProjectWithKey};

@@ -7,6 +7,15 @@ pub struct Model {
     pub id: i64,
     pub name: String,
     pub created_at: DateTimeUtc,
+    /// Origins browser SDKs may send from: `*`, or one per line (`https://shop.example.com`,
+    /// `shop.example.com`, `*.example.com`).
+    pub allowed_origins: String,
+    /// Extra field names to scrub, one per line.
+    pub sensitive_fields: String,
+    /// Field names never scrubbed, one per line.
+    pub safe_fields: String,
+    /// Drop errors raised inside browser extensions.
+    pub filter_browser_extensions: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

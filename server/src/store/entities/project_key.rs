@@ -12,6 +12,8 @@ pub struct Model {
     pub label: String,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// Events per minute this key may send; `None` means the server's default.
+    pub rate_limit_per_minute: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

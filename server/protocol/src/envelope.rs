@@ -24,6 +24,12 @@ pub enum ParseError {
 pub struct EnvelopeHeaders {
     #[serde(default)]
     pub event_id: Option<String>,
+    /// The DSN the SDK was configured with; a source of the public key.
+    #[serde(default)]
+    pub dsn: Option<String>,
+    /// When the SDK sent the envelope, by its clock: the reference for clock-drift correction.
+    #[serde(default)]
+    pub sent_at: Option<Value>,
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -48,6 +54,13 @@ pub struct Item {
 pub struct Envelope {
     pub headers: EnvelopeHeaders,
     pub items: Vec<Item>,
+}
+
+impl Item {
+    /// The item's `filename` header, for attachments.
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.headers.other.get(name).and_then(Value::as_str)
+    }
 }
 
 impl Envelope {

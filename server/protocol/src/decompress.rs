@@ -1,7 +1,6 @@
 //! Content-Encoding: gzip, deflate, br and zstd. The limit applies to the decompressed bytes and
 //! is checked while decoding, so a decompression bomb costs at most `limit` bytes of memory.
 
-use super::error::IngestError;
 use bytes::Bytes;
 use std::io::Read;
 
@@ -14,10 +13,20 @@ pub enum Encoding {
     Zstd,
 }
 
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("unsupported Content-Encoding `{0}`")]
+    Unsupported(String),
+    #[error("body larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("body is not valid {0} data")]
+    Corrupt(&'static str),
+}
+
 impl Encoding {
     /// Reads a `Content-Encoding` value. An empty value and `UTF-8` mean none: sentry-ruby and
     /// old sentry-java send them (Relay's `should_ignore_encoding`).
-    pub fn from_header(value: Option<&str>) -> Result<Self, IngestError> {
+    pub fn from_header(value: Option<&str>) -> Result<Self, DecodeError> {
         let Some(value) = value else { return Ok(Encoding::Identity) };
         match value.trim().to_ascii_lowercase().as_str() {
             "" | "identity" | "utf-8" => Ok(Encoding::Identity),
@@ -25,11 +34,11 @@ impl Encoding {
             "deflate" => Ok(Encoding::Deflate),
             "br" => Ok(Encoding::Brotli),
             "zstd" => Ok(Encoding::Zstd),
-            _ => Err(IngestError::UnsupportedEncoding(value.chars().take(40).collect())),
+            _ => Err(DecodeError::Unsupported(value.chars().take(40).collect())),
         }
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Encoding::Identity => "identity",
             Encoding::Gzip => "gzip",
@@ -41,43 +50,45 @@ impl Encoding {
 }
 
 /// Decodes `body`, failing with 413 as soon as the output passes `limit` bytes.
-pub fn decode(encoding: Encoding, body: Bytes, limit: usize) -> Result<Bytes, IngestError> {
+pub fn decode(encoding: Encoding, body: Bytes, limit: usize) -> Result<Bytes, DecodeError> {
     let input = &body[..];
     let decoded = match encoding {
         Encoding::Identity => {
-            return if body.len() > limit { Err(IngestError::TooLarge { limit }) } else { Ok(body) };
+            return if body.len() > limit { Err(DecodeError::TooLarge { limit }) } else { Ok(body) };
         }
         Encoding::Gzip => read_limited(flate2::read::MultiGzDecoder::new(input), limit),
         Encoding::Deflate => {
             // Zlib-wrapped as the standard says; raw deflate as some clients send it.
             read_limited(flate2::read::ZlibDecoder::new(input), limit).or_else(|err| match err {
-                DecodeError::Corrupt => read_limited(flate2::read::DeflateDecoder::new(input), limit),
+                Failure::Corrupt => read_limited(flate2::read::DeflateDecoder::new(input), limit),
                 too_large => Err(too_large),
             })
         }
         Encoding::Brotli => read_limited(brotli::Decompressor::new(input, 4096), limit),
         Encoding::Zstd => match zstd::stream::read::Decoder::new(input) {
             Ok(decoder) => read_limited(decoder, limit),
-            Err(_) => Err(DecodeError::Corrupt),
+            Err(_) => Err(Failure::Corrupt),
         },
     };
     match decoded {
         Ok(bytes) => Ok(Bytes::from(bytes)),
-        Err(DecodeError::TooLarge) => Err(IngestError::TooLarge { limit }),
-        Err(DecodeError::Corrupt) => Err(IngestError::CorruptBody(encoding.name())),
+        Err(Failure::TooLarge) => Err(DecodeError::TooLarge { limit }),
+        Err(Failure::Corrupt) => Err(DecodeError::Corrupt(encoding.name())),
     }
 }
 
-enum DecodeError {
+enum Failure {
     TooLarge,
     Corrupt,
 }
 
-fn read_limited(decoder: impl Read, limit: usize) -> Result<Vec<u8>, DecodeError> {
+/// Reads at most `limit + 1` bytes from the decoder: one byte more than allowed proves the body
+/// too large without inflating the rest.
+fn read_limited(decoder: impl Read, limit: usize) -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
     let read_at_most = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    decoder.take(read_at_most).read_to_end(&mut out).map_err(|_| DecodeError::Corrupt)?;
-    if out.len() > limit { Err(DecodeError::TooLarge) } else { Ok(out) }
+    decoder.take(read_at_most).read_to_end(&mut out).map_err(|_| Failure::Corrupt)?;
+    if out.len() > limit { Err(Failure::TooLarge) } else { Ok(out) }
 }
 
 #[cfg(test)]
@@ -96,7 +107,7 @@ mod tests {
         assert_eq!(Encoding::from_header(Some("")).ok(), Some(Encoding::Identity));
         assert_eq!(Encoding::from_header(Some("UTF-8")).ok(), Some(Encoding::Identity));
         assert_eq!(Encoding::from_header(None).ok(), Some(Encoding::Identity));
-        assert!(matches!(Encoding::from_header(Some("lzma")), Err(IngestError::UnsupportedEncoding(_))));
+        assert!(matches!(Encoding::from_header(Some("lzma")), Err(DecodeError::Unsupported(_))));
     }
 
     #[test]
@@ -122,14 +133,14 @@ mod tests {
     fn a_body_that_decompresses_past_the_limit_is_too_large() {
         let bomb = gzip(&vec![0u8; 1_000_000]);
         assert!(bomb.len() < 10_000);
-        assert!(matches!(decode(Encoding::Gzip, bomb, 64 * 1024), Err(IngestError::TooLarge { limit: 65536 })));
+        assert!(matches!(decode(Encoding::Gzip, bomb, 64 * 1024), Err(DecodeError::TooLarge { limit: 65536 })));
     }
 
     #[test]
     fn corrupt_gzip_is_rejected_as_corrupt() {
         let mut body = gzip(b"hello world, hello world").to_vec();
         body.truncate(body.len() / 2);
-        assert!(matches!(decode(Encoding::Gzip, Bytes::from(body), 100), Err(IngestError::CorruptBody("gzip"))));
+        assert!(matches!(decode(Encoding::Gzip, Bytes::from(body), 100), Err(DecodeError::Corrupt("gzip"))));
     }
 
     #[test]

@@ -1,0 +1,11 @@
+//! The Sentry wire protocol as Faultline reads it (SENTRY_PROTOCOL.md A1–A2): where the public
+//! key comes from ([`auth`]), content encodings with a limit on the decoded size
+//! ([`decompress`]), envelope framing ([`envelope`]), legacy store bodies ([`store`]) and the
+//! identifiers they carry ([`ids`]). Pure functions over bytes: no I/O, no async, so every
+//! entry point can be fuzzed on its own (`fuzz/`).
+
+pub mod auth;
+pub mod decompress;
+pub mod envelope;
+pub mod ids;
+pub mod store;

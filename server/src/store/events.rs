@@ -1,0 +1,84 @@
+//! Reading stored events and their attachments.
+
+use super::entities::{attachment, event};
+use super::writer::decode_payload;
+use app::model::{AttachmentInfo, EventDetail, EventSummary, Level};
+use protocol::ids::ProjectId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// The newest events of an issue first.
+pub async fn for_issue(db: &impl ConnectionTrait, issue_id: i64, limit: u64) -> Result<Vec<EventSummary>, DbErr> {
+    let rows = event::Entity::find()
+        .filter(event::Column::IssueId.eq(issue_id))
+        .order_by_desc(event::Column::Timestamp)
+        .order_by_desc(event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EventSummary {
+            event_id: row.event_id,
+            issue_id: row.issue_id,
+            timestamp: row.timestamp,
+            received: row.received,
+            level: Level::parse(&row.level).unwrap_or_default(),
+            title: row.title,
+        })
+        .collect())
+}
+
+/// The event with this id in the project, decoded, with its attachments.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    project: ProjectId,
+    event_id: &str,
+) -> Result<Option<EventDetail>, DbErr> {
+    let row = event::Entity::find()
+        .filter(event::Column::ProjectId.eq(project.get()))
+        .filter(event::Column::EventId.eq(event_id))
+        .one(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let event =
+        decode_payload(&row.payload).map_err(|err| DbErr::Custom(format!("event {} is unreadable: {err}", row.id)))?;
+    let attachments = attachment::Entity::find()
+        .select_only()
+        .columns([
+            attachment::Column::Id,
+            attachment::Column::Filename,
+            attachment::Column::ContentType,
+            attachment::Column::AttachmentType,
+            attachment::Column::Size,
+        ])
+        .filter(attachment::Column::ProjectId.eq(project.get()))
+        .filter(attachment::Column::EventId.eq(event_id))
+        .order_by_asc(attachment::Column::Id)
+        .into_tuple::<(i64, String, String, String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, filename, content_type, attachment_type, size)| AttachmentInfo {
+            id,
+            filename,
+            content_type,
+            attachment_type,
+            size,
+        })
+        .collect();
+    Ok(Some(EventDetail { issue_id: row.issue_id, event, attachments }))
+}
+
+/// One attachment of an event in the project, with its bytes.
+pub async fn attachment(
+    db: &impl ConnectionTrait,
+    project: ProjectId,
+    event_id: &str,
+    attachment_id: i64,
+) -> Result<Option<attachment::Model>, DbErr> {
+    attachment::Entity::find_by_id(attachment_id)
+        .filter(attachment::Column::ProjectId.eq(project.get()))
+        .filter(attachment::Column::EventId.eq(event_id))
+        .one(db)
+        .await
+}
