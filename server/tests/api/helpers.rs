@@ -63,6 +63,7 @@ impl TestDatabase {
 #[derive(Default)]
 pub struct Options {
     pub max_envelope_bytes: Option<usize>,
+    pub max_attachment_bytes: Option<usize>,
     pub ingest_queue: Option<usize>,
     pub write_batch: Option<usize>,
 }
@@ -76,6 +77,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let mut settings = database.settings();
     if let Some(limit) = options.max_envelope_bytes {
         settings.max_envelope_bytes = limit;
+    }
+    if let Some(limit) = options.max_attachment_bytes {
+        settings.max_attachment_bytes = limit;
     }
     if let Some(size) = options.ingest_queue {
         settings.ingest_queue = size;

@@ -2,9 +2,11 @@
 
 mod dashboard;
 mod helpers;
+mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
 mod live;
+mod outcomes;
 mod python_sdk;
 mod recordings;
 mod startup;

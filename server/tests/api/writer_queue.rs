@@ -43,6 +43,10 @@ async fn a_full_queue_answers_503_with_retry_after_and_the_queued_events_are_sto
     assert_eq!(first.await.expect("first request"), 200);
     assert_eq!(second.await.expect("second request"), 200);
     assert_eq!(app.event_count().await, 2, "both queued events are stored, the refused one is not");
+    let outcomes: Vec<app::model::ProjectOutcomes> =
+        app.client.get(app.url("/api/0/outcomes/")).send().await.expect("outcomes").json().await.expect("json");
+    assert_eq!(outcomes[0].rejected.get("queue_full"), Some(&1));
+    assert_eq!(outcomes[0].accepted, 2);
 }
 
 #[tokio::test]
