@@ -11,6 +11,7 @@ pub mod normalize;
 mod origins;
 pub mod outcomes;
 mod rate_limit;
+pub mod scrub;
 
 use crate::startup::AppState;
 use crate::store::projects::{self, IngestKey};
@@ -245,7 +246,7 @@ async fn receive_store(
     process_event(state, &key, &payload, None, None, received, Vec::new()).await
 }
 
-/// normalize → filter → fingerprint, then into the writer's queue.
+/// normalize → scrub → filter → fingerprint, then into the writer's queue.
 async fn process_event(
     state: &AppState,
     key: &IngestKey,
@@ -262,8 +263,9 @@ async fn process_event(
             .check(key.key_id, per_minute)
             .map_err(|retry_after| IngestError::RateLimited { retry_after })?;
     }
-    let event = normalize::event(payload, event_id, sent_at, received)
+    let mut event = normalize::event(payload, event_id, sent_at, received)
         .map_err(|err| IngestError::InvalidEvent(err.to_string()))?;
+    scrub::event(&mut event, &key.settings);
     if key.settings.filter_browser_extensions
         && let Some(filter) = filters::browser_extension(&event)
     {

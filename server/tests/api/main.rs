@@ -9,5 +9,6 @@ mod live;
 mod outcomes;
 mod python_sdk;
 mod recordings;
+mod scrubbing;
 mod startup;
 mod writer_queue;
