@@ -9,7 +9,7 @@ const DATABASE_URL_VAR: &str = "FAULTLINE_TEST_DATABASE_URL";
 pub fn all(root: &Path) -> anyhow::Result<()> {
     let chromium = tools::chromium()?;
     tools::npm_packages(&root.join("end2end"))?;
-    let python = tools::python_venv(&root.join("server/tests/sdk/requirements.txt"))?;
+    let python = tools::python_venv(&root.join("end2end/sdk/requirements.txt"))?;
     let server = site::build(root, Profile::Dev)?;
 
     eprintln!("xtask: unit and integration tests on SQLite");

@@ -137,6 +137,10 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    pub async fn outcomes(&self) -> Vec<app::model::ProjectOutcomes> {
+        self.client.get(self.url("/api/0/outcomes/")).send().await.expect("outcomes").json().await.expect("json")
+    }
+
     pub async fn event_count(&self) -> u64 {
         event::Entity::find().count(&self.db).await.expect("count events")
     }

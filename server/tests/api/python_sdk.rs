@@ -1,37 +1,55 @@
 //! The official Python SDK (`sentry-sdk` from PyPI, in the virtualenv `cargo xtask test` makes)
-//! sends to the running server.
+//! sends live to the running server.
 
-use crate::helpers::{spawn_app, workspace_root};
-use std::process::Stdio;
+use crate::helpers::{FIXTURE_KEY, FIXTURE_PROJECT, key, spawn_app, workspace_root};
+use crate::sdk_clients::{issue_table, row, run};
+use server::store::projects;
+
+fn python() -> String {
+    std::env::var("FAULTLINE_TEST_PYTHON")
+        .expect("FAULTLINE_TEST_PYTHON must name a python with sentry-sdk installed; `cargo xtask test` sets it")
+}
+
+fn client() -> String {
+    workspace_root().join("end2end/sdk/python_client.py").display().to_string()
+}
 
 #[tokio::test]
-async fn the_python_sdk_reports_an_exception_and_a_message_as_two_issues() {
-    let python = std::env::var("FAULTLINE_TEST_PYTHON")
-        .expect("FAULTLINE_TEST_PYTHON must name a python with sentry-sdk installed; `cargo xtask test` sets it");
+async fn the_python_sdk_reports_handled_messages_chained_and_unhandled_errors_as_four_issues() {
     let app = spawn_app().await;
     let dsn = app.default_project.dsn(&format!("http://{}", app.addr));
-    let output = tokio::process::Command::new(python)
-        .arg(workspace_root().join("server/tests/sdk/send_python.py"))
-        .arg(&dsn)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("python runs");
+    let output = run(&python(), &[&client(), &dsn, "all"]).await;
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the script failed:\n{log}");
+    assert!(!output.status.success(), "the last error is unhandled and ends the script");
+    assert!(log.contains("unhandled failure in the worker"), "{log}");
     assert!(!log.contains("Unexpected status code"), "the server refused something:\n{log}");
 
-    let mut issues = app.issues().await;
-    issues.sort_by(|a, b| a.title.cmp(&b.title));
-    let summary: Vec<_> =
-        issues.iter().map(|i| (i.title.as_str(), i.culprit.as_str(), i.level.as_str(), i.event_count)).collect();
     assert_eq!(
-        summary,
+        issue_table(&app).await,
         [
-            ("Checkout took too long for order 4711", "", "warning", 1),
-            ("ZeroDivisionError: division by zero", "__main__ in divide", "error", 1),
+            row("Checkout took too long for order 815", "", "warning", 2),
+            row("RuntimeError: unhandled failure in the worker", "checkout", "error", 1),
+            row("ValueError: order A-17 cannot be loaded", "__main__ in load_order", "error", 1),
+            row("ZeroDivisionError: division by zero", "__main__ in divide", "error", 2),
         ]
     );
-    assert!(issues.iter().all(|issue| issue.project_id == app.default_project.project_id.get()));
+    let outcomes = app.outcomes().await;
+    let mine = outcomes.iter().find(|o| o.project_id == app.default_project.project_id.get()).expect("counted");
+    assert!(mine.rejected.is_empty(), "{mine:?}");
+    assert!(mine.accepted >= 7, "the transaction and client report envelopes arrived too: {mine:?}");
+    assert_eq!(app.event_count().await, 6, "the transaction and the dropped message are not events");
+}
+
+#[tokio::test]
+async fn the_python_sdk_backs_off_when_its_key_is_rate_limited() {
+    let app = spawn_app().await;
+    projects::set_rate_limit(&app.db, &key(FIXTURE_KEY), Some(1)).await.expect("limit");
+    let dsn = format!("http://{FIXTURE_KEY}@{}/{FIXTURE_PROJECT}", app.addr);
+    let output = run(&python(), &[&client(), &dsn, "rate_limited"]).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let outcomes = app.outcomes().await;
+    let limited = outcomes.iter().find(|o| o.project_id == FIXTURE_PROJECT).expect("counted");
+    assert_eq!(limited.rejected.get("rate_limited"), Some(&1), "the SDK stopped after the first 429: {limited:?}");
+    assert_eq!(app.event_count().await, 1);
 }

@@ -93,6 +93,7 @@ enum ProjectKey {
 }
 
 #[derive(DeriveIden)]
+#[expect(clippy::enum_variant_names, reason = "the column is named attachment_type")]
 enum Attachment {
     Table,
     Id,
