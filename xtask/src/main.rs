@@ -3,6 +3,7 @@
 //! whatever is already there, so every command is safe to repeat.
 
 mod cmd;
+mod fuzz;
 mod site;
 mod test;
 mod tools;
@@ -38,6 +39,12 @@ enum Command {
     Test,
     /// `cargo fmt --check` and `cargo clippy -D warnings` over the workspace.
     Lint,
+    /// Fuzz the wire protocol (envelope framing, auth, decompression) with cargo-fuzz.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Run a benchmark (optimized build) and print its numbers.
     Bench {
         suite: BenchSuite,
@@ -69,6 +76,7 @@ fn main() -> anyhow::Result<()> {
             cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"]))?;
             cmd::run(cmd::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
         }
+        Command::Fuzz { seconds } => fuzz::run(&root, seconds)?,
         Command::Bench { suite, args } => {
             let name = match suite {
                 BenchSuite::Ingest => "ingest",
