@@ -69,6 +69,15 @@ struct Answer {
     id: Option<String>,
 }
 
+/// Which body an endpoint expects.
+#[derive(Clone, Copy)]
+enum Endpoint {
+    Envelope,
+    /// The legacy store endpoint: one JSON event (or base64, or base64 of zlib), or an envelope
+    /// when the Content-Type says so.
+    Store,
+}
+
 async fn envelope_endpoint(
     State(state): State<AppState>,
     Path(project): Path<String>,
@@ -76,23 +85,25 @@ async fn envelope_endpoint(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let project_id = ProjectId::parse(&project).map_err(|_| IngestError::UnknownProject(project));
-    let counted = project_id.as_ref().map_or(0, |id| id.get());
-    state.outcomes.received(counted);
-    let result = async {
-        let project_id = project_id?;
-        let key = request_key(&state, Some(project_id), query.as_deref(), &headers).await?;
-        receive_envelope(&state, project_id, key, &headers, body).await
-    };
-    finish(&state, counted, result.await)
+    with_project(&state, Endpoint::Envelope, project, query, headers, body).await
 }
 
-/// The legacy store endpoint: one JSON event (or base64, or base64 of zlib), or an envelope
-/// when the Content-Type says so.
 async fn store_endpoint(
     State(state): State<AppState>,
     Path(project): Path<String>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    with_project(&state, Endpoint::Store, project, query, headers, body).await
+}
+
+/// Counts the request against the project in its URL and receives it.
+async fn with_project(
+    state: &AppState,
+    endpoint: Endpoint,
+    project: String,
+    query: Option<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -101,10 +112,13 @@ async fn store_endpoint(
     state.outcomes.received(counted);
     let result = async {
         let project_id = project_id?;
-        let key = request_key(&state, Some(project_id), query.as_deref(), &headers).await?;
-        receive_store(&state, project_id, key, &headers, body).await
+        let key = request_key(state, Some(project_id), query.as_deref(), &headers).await?;
+        match endpoint {
+            Endpoint::Envelope => receive_envelope(state, project_id, key, &headers, body).await,
+            Endpoint::Store => receive_store(state, project_id, key, &headers, body).await,
+        }
     };
-    finish(&state, counted, result.await)
+    finish(state, counted, result.await)
 }
 
 /// The oldest store URL, without a project: the key decides it.
