@@ -28,6 +28,24 @@ pub async fn for_issue(db: &impl ConnectionTrait, issue_id: i64, limit: u64) -> 
         .collect())
 }
 
+/// The newest event of an issue, decoded, with its attachments.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    project: ProjectId,
+    issue_id: i64,
+) -> Result<Option<EventDetail>, DbErr> {
+    let newest = event::Entity::find()
+        .filter(event::Column::IssueId.eq(issue_id))
+        .order_by_desc(event::Column::Timestamp)
+        .order_by_desc(event::Column::Id)
+        .one(db)
+        .await?;
+    match newest {
+        Some(row) => detail(db, project, &row.event_id).await,
+        None => Ok(None),
+    }
+}
+
 /// The event with this id in the project, decoded, with its attachments.
 pub async fn detail(
     db: &impl ConnectionTrait,

@@ -2,31 +2,44 @@
 
 use super::entities::issue;
 use app::model::{IssueStatus, IssueSummary, Level};
-use protocol::ids::ProjectId;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// Issues of every project, most recent activity first.
-pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<IssueSummary>, DbErr> {
-    let rows = issue::Entity::find()
-        .order_by_desc(issue::Column::LastSeen)
-        .order_by_desc(issue::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
+/// Issues of the given projects (all when `None`), most recent activity first.
+pub async fn in_projects(
+    db: &impl ConnectionTrait,
+    projects: Option<&[i64]>,
+    limit: u64,
+) -> Result<Vec<IssueSummary>, DbErr> {
+    let mut query = issue::Entity::find();
+    if let Some(projects) = projects {
+        query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
+    }
+    let rows =
+        query.order_by_desc(issue::Column::LastSeen).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
     Ok(rows.into_iter().map(summary).collect())
 }
 
-/// A project's issues, most recent activity first.
-pub async fn for_project(
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<issue::Model>, DbErr> {
+    issue::Entity::find_by_id(id).one(db).await
+}
+
+/// Sets the status of the project's issues among `ids`; returns the changed issues.
+pub async fn set_status(
     db: &impl ConnectionTrait,
-    project: ProjectId,
-    limit: u64,
+    project: i64,
+    ids: &[i64],
+    status: IssueStatus,
 ) -> Result<Vec<IssueSummary>, DbErr> {
+    issue::Entity::update_many()
+        .col_expr(issue::Column::Status, Expr::value(status.as_str()))
+        .filter(issue::Column::ProjectId.eq(project))
+        .filter(issue::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
     let rows = issue::Entity::find()
-        .filter(issue::Column::ProjectId.eq(project.get()))
-        .order_by_desc(issue::Column::LastSeen)
-        .order_by_desc(issue::Column::Id)
-        .limit(limit)
+        .filter(issue::Column::ProjectId.eq(project))
+        .filter(issue::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(summary).collect())

@@ -4,9 +4,14 @@
 
 pub mod entities;
 pub mod events;
+pub mod invites;
 pub mod issues;
+pub mod members;
 mod migrations;
 pub mod projects;
+pub mod retention;
+pub mod tokens;
+pub mod users;
 pub mod writer;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

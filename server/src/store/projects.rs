@@ -1,12 +1,16 @@
 //! Projects, their DSN keys and their ingest settings.
 
 use super::entities::{project, project_key};
+use app::dto::{KeyInfo, ProjectSettings, ProjectUpdate};
 use chrono::Utc;
 use protocol::ids::{ProjectId, PublicKey};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
 };
+
+/// Platforms whose SDK snippets the dashboard shows.
+pub const PLATFORMS: [&str; 6] = ["python", "javascript", "node", "rust", "go", "other"];
 
 /// A project and the key its SDKs authenticate with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +72,7 @@ pub async fn create(
     let defaults = IngestSettings::default();
     let mut row = project::ActiveModel {
         name: Set(name.to_owned()),
+        platform: Set("other".to_owned()),
         created_at: Set(now),
         allowed_origins: Set(lines(&defaults.allowed_origins)),
         sensitive_fields: Set(String::new()),
@@ -79,6 +84,12 @@ pub async fn create(
         row.id = Set(id.get());
     }
     let project = row.insert(db).await?;
+    if id.is_some() && db.get_database_backend() == DbBackend::Postgres {
+        // An explicit id does not advance PostgreSQL's sequence; move it past, or a later
+        // project would be given the same id.
+        db.execute_unprepared("SELECT setval(pg_get_serial_sequence('project', 'id'), (SELECT MAX(id) FROM project))")
+            .await?;
+    }
     let public_key = key.unwrap_or_else(PublicKey::generate);
     project_key::ActiveModel {
         project_id: Set(project.id),
@@ -148,23 +159,133 @@ pub async fn set_rate_limit(db: &impl ConnectionTrait, key: &PublicKey, per_minu
     Ok(())
 }
 
-/// Replaces a project's ingest settings.
-pub async fn set_ingest_settings(
+/// Every project, oldest first.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<project::Model>, DbErr> {
+    project::Entity::find().order_by_asc(project::Column::Id).all(db).await
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<project::Model>, DbErr> {
+    project::Entity::find_by_id(id).one(db).await
+}
+
+pub fn settings(row: &project::Model) -> ProjectSettings {
+    ProjectSettings {
+        name: row.name.clone(),
+        platform: row.platform.clone(),
+        allowed_origins: split_lines(&row.allowed_origins),
+        sensitive_fields: split_lines(&row.sensitive_fields),
+        safe_fields: split_lines(&row.safe_fields),
+        filter_browser_extensions: row.filter_browser_extensions,
+    }
+}
+
+/// Applies the fields the update sets.
+pub async fn update(
     db: &impl ConnectionTrait,
-    id: ProjectId,
-    settings: &IngestSettings,
-) -> Result<(), DbErr> {
-    let row = project::Entity::find_by_id(id.get())
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("no project {id}")))?;
+    row: project::Model,
+    update: &ProjectUpdate,
+) -> Result<project::Model, DbErr> {
     let mut row = row.into_active_model();
-    row.allowed_origins = Set(lines(&settings.allowed_origins));
-    row.sensitive_fields = Set(lines(&settings.sensitive_fields));
-    row.safe_fields = Set(lines(&settings.safe_fields));
-    row.filter_browser_extensions = Set(settings.filter_browser_extensions);
-    row.update(db).await?;
+    if let Some(name) = &update.name {
+        row.name = Set(name.trim().to_owned());
+    }
+    if let Some(platform) = &update.platform {
+        row.platform = Set(platform.clone());
+    }
+    if let Some(origins) = &update.allowed_origins {
+        row.allowed_origins = Set(lines(origins));
+    }
+    if let Some(fields) = &update.sensitive_fields {
+        row.sensitive_fields = Set(lines(fields));
+    }
+    if let Some(fields) = &update.safe_fields {
+        row.safe_fields = Set(lines(fields));
+    }
+    if let Some(filter) = update.filter_browser_extensions {
+        row.filter_browser_extensions = Set(filter);
+    }
+    row.update(db).await
+}
+
+/// Deletes the project with its keys, issues, events and memberships.
+pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    project::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// The project's DSN keys, with their DSNs under `public_url`.
+pub async fn keys(db: &impl ConnectionTrait, project_id: i64, public_url: &str) -> Result<Vec<KeyInfo>, DbErr> {
+    let rows = project_key::Entity::find()
+        .filter(project_key::Column::ProjectId.eq(project_id))
+        .order_by_asc(project_key::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| key_info(row, public_url)).collect())
+}
+
+pub fn key_info(row: project_key::Model, public_url: &str) -> KeyInfo {
+    let dsn = match PublicKey::parse(&row.public_key) {
+        Ok(key) => {
+            ProjectWithKey { project_id: ProjectId::from_db(row.project_id), name: String::new(), public_key: key }
+                .dsn(public_url)
+        }
+        Err(_) => String::new(),
+    };
+    KeyInfo {
+        id: row.id,
+        label: row.label,
+        public_key: row.public_key,
+        dsn,
+        active: row.active,
+        rate_limit_per_minute: row.rate_limit_per_minute.and_then(|limit| u32::try_from(limit).ok()),
+        created_at: row.created_at,
+    }
+}
+
+pub async fn key(db: &impl ConnectionTrait, project_id: i64, key_id: i64) -> Result<Option<project_key::Model>, DbErr> {
+    project_key::Entity::find_by_id(key_id).filter(project_key::Column::ProjectId.eq(project_id)).one(db).await
+}
+
+pub async fn add_key(db: &impl ConnectionTrait, project_id: i64, label: &str) -> Result<project_key::Model, DbErr> {
+    project_key::ActiveModel {
+        project_id: Set(project_id),
+        public_key: Set(PublicKey::generate().as_str().to_owned()),
+        label: Set(label.trim().to_owned()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        rate_limit_per_minute: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Changes a key's label, whether it is active, or its rate limit.
+pub async fn update_key(
+    db: &impl ConnectionTrait,
+    row: project_key::Model,
+    label: Option<&str>,
+    active: Option<bool>,
+    rate_limit: Option<Option<u32>>,
+) -> Result<project_key::Model, DbErr> {
+    let mut row = row.into_active_model();
+    if let Some(label) = label {
+        row.label = Set(label.trim().to_owned());
+    }
+    if let Some(active) = active {
+        row.active = Set(active);
+    }
+    if let Some(limit) = rate_limit {
+        row.rate_limit_per_minute = Set(limit.and_then(|limit| i32::try_from(limit).ok()));
+    }
+    row.update(db).await
+}
+
+/// Gives the key a new public key: SDKs with the old DSN are refused from now on.
+pub async fn rotate_key(db: &impl ConnectionTrait, row: project_key::Model) -> Result<project_key::Model, DbErr> {
+    let mut row = row.into_active_model();
+    row.public_key = Set(PublicKey::generate().as_str().to_owned());
+    row.update(db).await
 }
 
 fn lines(items: &[String]) -> String {

@@ -4,6 +4,7 @@
 
 use super::entities::{attachment, event, issue, issue_hash};
 use super::issues::summary;
+use super::retention;
 use crate::broadcast::LiveHub;
 use crate::ingest::fingerprint::Grouping;
 use app::event::Event;
@@ -96,11 +97,14 @@ enum Write {
         event_id: String,
         attachments: Vec<NewAttachment>,
     },
+    /// A chunk of retention deletes: through the writer, so they never race the counters.
+    Prune(retention::Policy),
 }
 
 struct Job {
     write: Write,
-    done: oneshot::Sender<Result<(), StoreError>>,
+    /// How many events the job deleted (for prunes).
+    done: oneshot::Sender<Result<u64, StoreError>>,
 }
 
 /// A handle to the writer task; cheap to clone.
@@ -124,7 +128,12 @@ impl Writer {
 
     /// Queues the event and waits until the transaction holding it committed.
     pub async fn store(&self, event: NewEvent) -> Result<(), StoreError> {
-        self.submit(Write::Event(event)).await
+        self.submit(Write::Event(event)).await.map(|_| ())
+    }
+
+    /// Deletes one chunk of what is past retention; returns how many events went.
+    pub async fn prune(&self, policy: retention::Policy) -> Result<u64, StoreError> {
+        self.submit(Write::Prune(policy)).await
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -134,10 +143,10 @@ impl Writer {
         event_id: String,
         attachments: Vec<NewAttachment>,
     ) -> Result<(), StoreError> {
-        self.submit(Write::Attachments { project_id, event_id, attachments }).await
+        self.submit(Write::Attachments { project_id, event_id, attachments }).await.map(|_| ())
     }
 
-    async fn submit(&self, write: Write) -> Result<(), StoreError> {
+    async fn submit(&self, write: Write) -> Result<u64, StoreError> {
         let (done, committed) = oneshot::channel();
         self.queue.try_send(Job { write, done }).map_err(|err| match err {
             mpsc::error::TrySendError::Full(_) => StoreError::QueueFull,
@@ -151,9 +160,9 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
     let mut batch = Vec::with_capacity(batch_size);
     while jobs.recv_many(&mut batch, batch_size).await > 0 {
         let outcomes = match write_batch(&db, &batch).await {
-            Ok(changes) => {
+            Ok((changes, deleted)) => {
                 hub.publish(changes);
-                vec![Ok(()); batch.len()]
+                deleted.into_iter().map(Ok).collect()
             }
             Err(err) if batch.len() > 1 => {
                 // One bad event must not cost the others: store them one by one.
@@ -161,9 +170,9 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for job in &batch {
                     outcomes.push(match write_batch(&db, std::slice::from_ref(job)).await {
-                        Ok(changes) => {
+                        Ok((changes, deleted)) => {
                             hub.publish(changes);
-                            Ok(())
+                            Ok(deleted.first().copied().unwrap_or_default())
                         }
                         Err(err) => {
                             tracing::error!("storing an event failed: {err}");
@@ -187,8 +196,9 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
     tracing::debug!("writer stopped");
 }
 
-/// Stores the batch in one transaction and returns one change per issue it touched.
-async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<LiveChange>, DbErr> {
+/// Stores the batch in one transaction. Returns one change per issue it touched, and per job
+/// the number of events it deleted.
+async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<(Vec<LiveChange>, Vec<u64>), DbErr> {
     // IMMEDIATE takes SQLite's write lock up front, waiting for it if another connection holds
     // it; a deferred transaction would fail instead when it upgrades from reading to writing.
     let immediate = TransactionOptions {
@@ -197,27 +207,38 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<LiveC
     };
     let txn = db.begin_with_options(immediate).await?;
     let mut touched: BTreeMap<i64, (bool, issue::Model)> = BTreeMap::new();
+    let mut pruned = Vec::new();
+    let mut deleted = Vec::with_capacity(batch.len());
     for job in batch {
-        match &job.write {
+        deleted.push(match &job.write {
             Write::Event(new) => {
                 if let Some((issue, created)) = store_event(&txn, new).await? {
                     let was_created = touched.get(&issue.id).is_some_and(|(created, _)| *created);
                     touched.insert(issue.id, (created || was_created, issue));
                 }
+                0
             }
             Write::Attachments { project_id, event_id, attachments } => {
                 store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
+                0
             }
-        }
+            Write::Prune(policy) => {
+                let (count, changed) = retention::prune(&txn, *policy).await?;
+                pruned.extend(changed);
+                count
+            }
+        });
     }
     txn.commit().await?;
-    Ok(touched
+    let mut changes: Vec<LiveChange> = touched
         .into_values()
         .map(|(created, row)| {
             let issue = summary(row);
             if created { LiveChange::IssueCreated { issue } } else { LiveChange::IssueUpdated { issue } }
         })
-        .collect())
+        .collect();
+    changes.extend(pruned.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
+    Ok((changes, deleted))
 }
 
 /// Groups and inserts one event. Returns its issue and whether the issue is new, or `None` when

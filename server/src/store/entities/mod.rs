@@ -1,8 +1,13 @@
 //! sea-orm entities. Rows stay inside the server: the dashboard gets `app` types instead.
 
+pub mod api_token;
 pub mod attachment;
 pub mod event;
+pub mod invite;
 pub mod issue;
 pub mod issue_hash;
 pub mod project;
 pub mod project_key;
+pub mod project_member;
+pub mod session;
+pub mod user;

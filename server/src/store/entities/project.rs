@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// The SDK platform the project's snippets show: `python`, `javascript`, `node`, `rust`, `other`…
+    pub platform: String,
     pub created_at: DateTimeUtc,
     /// Origins browser SDKs may send from: `*`, or one per line (`https://shop.example.com`,
     /// `shop.example.com`, `*.example.com`).

@@ -4,12 +4,17 @@ use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_initial;
 mod m20261122_000002_ingest_settings;
+mod m20261122_000003_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_initial::Migration), Box::new(m20261122_000002_ingest_settings::Migration)]
+        vec![
+            Box::new(m20261121_000001_initial::Migration),
+            Box::new(m20261122_000002_ingest_settings::Migration),
+            Box::new(m20261122_000003_accounts::Migration),
+        ]
     }
 }
