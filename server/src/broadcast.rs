@@ -1,15 +1,21 @@
 //! The live hub: after the writer commits a batch it publishes what changed, and every open
 //! dashboard receives it over its WebSocket. Publishing never waits for a client: each client
-//! has a bounded backlog, and one that falls behind is told to resync instead.
+//! has a bounded backlog, and one that falls behind is told to resync instead. The socket is
+//! only for signed-in users, opened from this server's pages, and carries only the issues of
+//! the projects the user may read.
 
+use crate::api::ApiError;
+use crate::auth::{Principal, access, csrf_check};
+use crate::startup::AppState;
 use app::live::{LIVE_PATH, LiveChange, LiveUpdate};
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::{SinkExt, StreamExt};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// Messages a client may fall behind by before it is told to resync.
@@ -17,79 +23,81 @@ const CLIENT_BACKLOG: usize = 1024;
 
 #[derive(Clone)]
 pub struct LiveHub {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    sender: broadcast::Sender<Arc<str>>,
-    /// The sequence number of the last message published; held while sending so that numbers
-    /// go out in order.
-    seq: Mutex<u64>,
+    sender: broadcast::Sender<Arc<LiveChange>>,
 }
 
 impl Default for LiveHub {
     fn default() -> Self {
         let (sender, _) = broadcast::channel(CLIENT_BACKLOG);
-        LiveHub { inner: Arc::new(Inner { sender, seq: Mutex::new(0) }) }
+        LiveHub { sender }
     }
 }
 
 impl LiveHub {
-    /// Sends each change to every connected client.
+    /// Sends each change to every connected client that may see it.
     pub fn publish(&self, changes: impl IntoIterator<Item = LiveChange>) {
-        let mut seq = self.inner.seq.lock().unwrap_or_else(PoisonError::into_inner);
         for change in changes {
-            *seq += 1;
-            let message = encode(&LiveUpdate { seq: *seq, change });
             // An error only means that no dashboard is open right now.
-            if self.inner.sender.send(message).is_err() {
+            if self.sender.send(Arc::new(change)).is_err() {
                 tracing::trace!("no live client connected");
             }
         }
     }
-
-    /// A new client's stream, with the last sequence number published before it.
-    fn subscribe(&self) -> (u64, broadcast::Receiver<Arc<str>>) {
-        let seq = self.inner.seq.lock().unwrap_or_else(PoisonError::into_inner);
-        (*seq, self.inner.sender.subscribe())
-    }
 }
 
-fn encode(update: &LiveUpdate) -> Arc<str> {
-    serde_json::to_string(update).map_or_else(|_| Arc::from("{}"), Arc::from)
+fn encode(update: &LiveUpdate) -> String {
+    serde_json::to_string(update).unwrap_or_else(|_| "{}".to_owned())
 }
 
-pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S>
-where
-    LiveHub: axum::extract::FromRef<S>,
-{
+pub fn router() -> Router<AppState> {
     Router::new().route(LIVE_PATH, get(upgrade))
 }
 
-async fn upgrade(ws: WebSocketUpgrade, State(hub): State<LiveHub>) -> Response {
-    ws.on_upgrade(move |socket| serve(socket, hub))
+async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !csrf_check(&headers, &state.public_url) {
+        return ApiError::Forbidden("the live socket opens from this server's pages only").into_response();
+    }
+    let principal = match Principal::from_headers(&state, &Method::GET, &headers).await {
+        Ok(Some(principal)) => principal,
+        Ok(None) => return ApiError::Unauthenticated.into_response(),
+        Err(err) => return err.into_response(),
+    };
+    let readable = match access::readable_projects(&state.db, &principal).await {
+        Ok(readable) => readable,
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    let hub = state.hub.clone();
+    ws.on_upgrade(move |socket| serve(socket, hub, readable))
 }
 
-async fn serve(socket: WebSocket, hub: LiveHub) {
-    let (seq, mut updates) = hub.subscribe();
+/// Forwards the updates of the readable projects (`None`: all) until either side closes. Each
+/// client gets its own sequence numbers, so a gap means it missed something.
+async fn serve(socket: WebSocket, hub: LiveHub, readable: Option<Vec<i64>>) {
+    let mut updates = hub.sender.subscribe();
     drop(hub);
     let (mut outgoing, mut incoming) = socket.split();
-    let hello = encode(&LiveUpdate { seq, change: LiveChange::Connected });
-    if outgoing.send(Message::text(&*hello)).await.is_err() {
+    let mut seq = 0;
+    if outgoing.send(Message::text(encode(&LiveUpdate { seq, change: LiveChange::Connected }))).await.is_err() {
         return;
     }
+    let visible = |change: &LiveChange| match (change.issue(), &readable) {
+        (Some(issue), Some(projects)) => projects.contains(&issue.project_id),
+        _ => true,
+    };
     loop {
         tokio::select! {
             update = updates.recv() => {
-                let text = match update {
-                    Ok(text) => text,
+                let change = match update {
+                    Ok(change) if !visible(&change) => continue,
+                    Ok(change) => (*change).clone(),
                     Err(broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "live client fell behind; asking it to resync");
-                        encode(&LiveUpdate { seq: 0, change: LiveChange::Resync })
+                        LiveChange::Resync
                     }
                     Err(broadcast::error::RecvError::Closed) => break,
                 };
-                if outgoing.send(Message::text(&*text)).await.is_err() {
+                seq += 1;
+                if outgoing.send(Message::text(encode(&LiveUpdate { seq, change }))).await.is_err() {
                     break;
                 }
             }

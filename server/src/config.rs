@@ -9,6 +9,26 @@ const MIB: usize = 1024 * 1024;
 
 #[derive(Clone, Debug, Parser)]
 #[command(name = "faultline", version, about = "A self-hosted error monitor that speaks the Sentry protocol.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Create a user (the password is read from standard input) and exit.
+    Createuser {
+        #[arg(long)]
+        email: String,
+        /// `owner` makes the user the instance owner; `member` creates a plain account.
+        #[arg(long, default_value = "member", value_parser = ["owner", "member"])]
+        role: String,
+    },
+}
+
+#[derive(Clone, Debug, clap::Args)]
 pub struct Settings {
     /// Address to listen on [default: the host of `site-addr` in Leptos.toml].
     #[arg(long, env = "FAULTLINE_HOST")]
@@ -58,12 +78,32 @@ pub struct Settings {
     /// Most events the writer stores in one transaction.
     #[arg(long, env = "FAULTLINE_WRITE_BATCH", default_value_t = 512)]
     pub write_batch: usize,
+
+    /// A dashboard session ends after this many hours without a request.
+    #[arg(long, env = "FAULTLINE_SESSION_IDLE_HOURS", default_value_t = 7 * 24)]
+    pub session_idle_hours: i64,
+
+    /// A dashboard session ends this many days after sign-in, however active.
+    #[arg(long, env = "FAULTLINE_SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: i64,
+
+    /// Events older than this many days are deleted.
+    #[arg(long, env = "FAULTLINE_RETENTION_DAYS", default_value_t = 90)]
+    pub retention_days: i64,
+
+    /// An issue keeps at most this many of its newest events.
+    #[arg(long, env = "FAULTLINE_RETENTION_MAX_EVENTS_PER_ISSUE", default_value_t = 10_000)]
+    pub retention_max_events_per_issue: u64,
+
+    /// Minutes between two runs of the retention job.
+    #[arg(long, env = "FAULTLINE_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
+    pub retention_interval_minutes: u64,
 }
 
 impl Settings {
     /// The defaults, ignoring the command line (the environment still applies).
     pub fn from_defaults() -> Self {
-        Settings::parse_from(["faultline"])
+        Cli::parse_from(["faultline"]).settings
     }
 
     pub fn database_url(&self) -> String {

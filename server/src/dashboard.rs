@@ -1,35 +1,53 @@
-//! Serves the Leptos dashboard: server-rendered pages, their server functions, and the static
-//! site (wasm, js, css) built by `cargo xtask build`. The pages read data through [`DbBackend`].
+//! Serves the Leptos dashboard: server-rendered pages and the static site (wasm, js, css) built
+//! by `cargo xtask build`. Pages read their data from the REST API, run in-process here through
+//! [`ApiBackend`], so they show exactly what `/api/0/…` answers for the signed-in user. Each
+//! page gets a Content-Security-Policy whose nonce admits its hydration script and nothing else
+//! inline.
 
+use crate::security::page_policy;
 use crate::startup::AppState;
-use crate::store::issues;
-use app::api::{Backend, BackendError, SharedBackend};
-use app::model::IssueSummary;
+use app::api::{Backend, SharedBackend};
 use app::{App, shell};
 use axum::Router;
-use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use sea_orm::DatabaseConnection;
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, header};
+use leptos::nonce::use_nonce;
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{LeptosRoutes, ResponseOptions, file_and_error_handler_with_context, generate_route_list};
 use std::sync::Arc;
+use tower::ServiceExt;
 
-/// The dashboard's data, read from the database.
-pub struct DbBackend {
-    db: DatabaseConnection,
+/// The API router, called in-process.
+pub struct ApiBackend {
+    api: Router,
 }
 
 #[async_trait::async_trait]
-impl Backend for DbBackend {
-    async fn recent_issues(&self, limit: u64) -> Result<Vec<IssueSummary>, BackendError> {
-        issues::recent(&self.db, limit).await.map_err(|err| {
-            tracing::error!("listing issues failed: {err}");
-            BackendError
-        })
+impl Backend for ApiBackend {
+    async fn get(&self, path: &str, cookie: Option<String>) -> (u16, String) {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let Ok(request) = request.body(Body::empty()) else { return (400, String::new()) };
+        let Ok(response) = self.api.clone().oneshot(request).await;
+        let status = response.status().as_u16();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+        (status, String::from_utf8_lossy(&body).into_owned())
     }
 }
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    let backend: SharedBackend = Arc::new(DbBackend { db: state.db.clone() });
-    let context = move || provide_context(Arc::clone(&backend));
+    let backend: SharedBackend = Arc::new(ApiBackend { api: crate::api::router().with_state(state.clone()) });
+    let context = move || {
+        provide_context(Arc::clone(&backend));
+        // leptos_axum provides each request's nonce; the page's policy admits scripts with it.
+        if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
+            && let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce))
+        {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    };
     let options = state.leptos_options.clone();
     Router::new()
         .leptos_routes_with_context(state, generate_route_list(App), context.clone(), move || shell(options.clone()))

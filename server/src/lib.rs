@@ -5,11 +5,17 @@
 //! app and [`api`] the REST API, both reading through the same store. [`startup`] wires it
 //! together from the [`config`].
 
+#![recursion_limit = "256"]
+
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod broadcast;
 pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod ingest;
+pub mod retention;
+pub mod security;
 pub mod startup;
 pub mod store;

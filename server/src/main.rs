@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::Settings;
+use server::config::{Cli, Command};
 use server::startup::Application;
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
@@ -11,7 +11,17 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let app = Application::build(Settings::parse()).await?;
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Createuser { email, role }) => {
+            server::accounts::create_user_from_stdin(&cli.settings, &email, &role).await
+        }
+        None => serve(cli).await,
+    }
+}
+
+async fn serve(cli: Cli) -> anyhow::Result<()> {
+    let app = Application::build(cli.settings).await?;
     let url = format!("http://{}", app.local_addr());
     println!("DSN: {}", app.default_project().dsn(app.public_url()));
     println!("Dashboard: {url}");

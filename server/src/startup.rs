@@ -1,10 +1,13 @@
 //! Building and running the application: a library call, so tests boot the real server on
 //! port 0 with a fresh database exactly as `main` does.
 
+use crate::auth::login_limit::LoginLimiter;
+use crate::auth::sessions::SessionPolicy;
 use crate::broadcast::{self, LiveHub};
 use crate::config::Settings;
 use crate::ingest::outcomes::Outcomes;
 use crate::ingest::{self, Limits, RateLimiter};
+use crate::retention::Retention;
 use crate::store::{self, projects::ProjectWithKey, writer::Writer};
 use anyhow::Context;
 use axum::extract::{FromRef, Request};
@@ -28,6 +31,10 @@ pub struct AppState {
     pub limits: Limits,
     pub outcomes: Arc<Outcomes>,
     pub rate_limiter: Arc<RateLimiter>,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub sessions: SessionPolicy,
+    /// How browsers and SDKs reach this server, e.g. `https://errors.example.com`.
+    pub public_url: String,
     pub leptos_options: LeptosOptions,
 }
 
@@ -37,16 +44,12 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-impl FromRef<AppState> for LiveHub {
-    fn from_ref(state: &AppState) -> Self {
-        state.hub.clone()
-    }
-}
-
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    writer: Writer,
     writer_task: JoinHandle<()>,
+    retention: Retention,
     db: DatabaseConnection,
     default_project: ProjectWithKey,
     public_url: String,
@@ -78,9 +81,19 @@ impl Application {
 
         let hub = LiveHub::default();
         let (writer, writer_task) = Writer::start(db.clone(), hub.clone(), settings.ingest_queue, settings.write_batch);
+        let sessions = SessionPolicy {
+            idle: chrono::Duration::hours(settings.session_idle_hours),
+            absolute: chrono::Duration::days(settings.session_max_days),
+            secure: public_url.starts_with("https://"),
+        };
+        let retention = Retention {
+            days: settings.retention_days,
+            max_events_per_issue: settings.retention_max_events_per_issue,
+            interval: std::time::Duration::from_secs(settings.retention_interval_minutes.max(1) * 60),
+        };
         let state = AppState {
             db: db.clone(),
-            writer,
+            writer: writer.clone(),
             hub,
             limits: Limits {
                 max_envelope_bytes: settings.max_envelope_bytes,
@@ -90,6 +103,9 @@ impl Application {
             },
             outcomes: Arc::default(),
             rate_limiter: Arc::default(),
+            login_limiter: Arc::default(),
+            sessions,
+            public_url: public_url.clone(),
             leptos_options,
         };
         let router = Router::new()
@@ -97,9 +113,10 @@ impl Application {
             .merge(broadcast::router())
             .merge(crate::api::router())
             .merge(crate::dashboard::router(&state))
+            .layer(axum::middleware::map_response(crate::security::headers))
             .with_state(state);
 
-        Ok(Application { listener, router, writer_task, db, default_project, public_url })
+        Ok(Application { listener, router, writer, writer_task, retention, db, default_project, public_url })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -118,9 +135,19 @@ impl Application {
         &self.db
     }
 
+    /// The writer, for jobs that must go through it (retention).
+    pub fn writer(&self) -> Writer {
+        self.writer.clone()
+    }
+
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
     /// Serves until `shutdown` completes, then lets the writer store what it was given.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Application { listener, router, writer_task, .. } = self;
+        let Application { listener, router, writer, writer_task, retention, .. } = self;
+        let retention_task = tokio::spawn(retention.run(writer));
         // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
         let app = MapRequestLayer::new(|mut request: Request| {
             if let Some(uri) = ingest::canonical_path(request.uri()) {
@@ -129,7 +156,11 @@ impl Application {
             request
         })
         .layer(router);
-        axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await?;
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        // The retention job holds a handle on the writer: stop it so the writer can drain and end.
+        retention_task.abort();
         writer_task.await.context("the writer task failed")?;
         Ok(())
     }

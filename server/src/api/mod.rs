@@ -1,77 +1,95 @@
-//! The REST API under `/api/0/`, and `/metrics`. Handlers are thin: they parse the path, call
-//! the store, and answer JSON or an [`ApiError`].
+//! The REST API under `/api/0/`, documented at `/api/0/openapi.json` from the handlers
+//! themselves, and `/metrics`. Handlers are thin: they ask [`crate::auth`] who calls and with
+//! which role, call the store, and answer JSON or an [`ApiError`]. The dashboard renders its
+//! pages from the same functions and calls these routes from the browser.
 
+mod auth;
 mod error;
+mod events;
+mod extract;
+mod invites;
+pub mod issues;
+mod keys;
+mod members;
+pub mod projects;
+mod tokens;
+mod users;
 
+use crate::auth::csrf_check;
+use crate::auth::{Principal, access};
 use crate::startup::AppState;
-use crate::store::{events, issues};
-use app::model::{EventDetail, EventSummary, IssueSummary, ProjectOutcomes};
+use app::model::ProjectOutcomes;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::header;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 pub use error::ApiError;
-use protocol::ids::ProjectId;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// Most rows a list answers with.
-const PAGE: u64 = 100;
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Faultline API", description = "Issues, events, projects, DSN keys, members and tokens of a Faultline instance. Authenticate with the dashboard's session cookie or `Authorization: Bearer <token>`."),
+    tags(
+        (name = "auth"), (name = "projects"), (name = "keys"), (name = "members"), (name = "issues"),
+        (name = "events"), (name = "tokens"), (name = "users"), (name = "outcomes")
+    )
+)]
+struct ApiDoc;
+
+/// An empty 204 answer.
+pub struct NoContent;
+
+impl IntoResponse for NoContent {
+    fn into_response(self) -> Response {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/metrics", get(metrics))
-        .route("/api/0/outcomes/", get(outcomes))
-        .route("/api/0/projects/{project_id}/issues/", get(project_issues))
-        .route("/api/0/issues/{issue_id}/events/", get(issue_events))
-        .route("/api/0/projects/{project_id}/events/{event_id}/", get(event_detail))
-        .route("/api/0/projects/{project_id}/events/{event_id}/attachments/{attachment_id}/", get(attachment))
-}
-
-async fn metrics(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.outcomes.prometheus()).into_response()
-}
-
-async fn outcomes(State(state): State<AppState>) -> Json<Vec<ProjectOutcomes>> {
-    Json(state.outcomes.snapshot())
-}
-
-fn project_id(raw: &str) -> Result<ProjectId, ApiError> {
-    ProjectId::parse(raw).map_err(|_| ApiError::NotFound("project"))
-}
-
-async fn project_issues(
-    State(state): State<AppState>,
-    Path(project): Path<String>,
-) -> Result<Json<Vec<IssueSummary>>, ApiError> {
-    Ok(Json(issues::for_project(&state.db, project_id(&project)?, PAGE).await?))
-}
-
-async fn issue_events(
-    State(state): State<AppState>,
-    Path(issue_id): Path<i64>,
-) -> Result<Json<Vec<EventSummary>>, ApiError> {
-    Ok(Json(events::for_issue(&state.db, issue_id, PAGE).await?))
-}
-
-async fn event_detail(
-    State(state): State<AppState>,
-    Path((project, event_id)): Path<(String, String)>,
-) -> Result<Json<EventDetail>, ApiError> {
-    let detail = events::detail(&state.db, project_id(&project)?, &event_id).await?;
-    detail.map(Json).ok_or(ApiError::NotFound("event"))
-}
-
-async fn attachment(
-    State(state): State<AppState>,
-    Path((project, event_id, attachment_id)): Path<(String, String, i64)>,
-) -> Result<Response, ApiError> {
-    let file = events::attachment(&state.db, project_id(&project)?, &event_id, attachment_id)
-        .await?
-        .ok_or(ApiError::NotFound("attachment"))?;
-    let disposition = format!("attachment; filename=\"{}\"", file.filename.replace(['"', '\\', '\r', '\n'], "_"));
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
-        file.data,
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(invites::router())
+        .merge(users::router())
+        .merge(tokens::router())
+        .merge(projects::router())
+        .merge(keys::router())
+        .merge(members::router())
+        .merge(issues::router())
+        .merge(events::router())
+        .routes(routes!(outcomes))
+        .split_for_parts();
+    let document = openapi.to_pretty_json().unwrap_or_default();
+    router.route("/metrics", get(metrics)).route(
+        "/api/0/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], document) }),
     )
-        .into_response())
+}
+
+/// Unauthenticated requests that sign in or create accounts must come from this server's pages.
+pub fn require_same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if csrf_check(headers, &state.public_url) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("cross-site request refused: the Origin is not this server"))
+    }
+}
+
+/// How the ingest requests of your projects ended since the server started.
+#[utoipa::path(get, path = "/api/0/outcomes/", tag = "outcomes", responses((status = 200, body = Vec<ProjectOutcomes>)))]
+async fn outcomes(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<ProjectOutcomes>>, ApiError> {
+    let readable = access::readable_projects(&state.db, &principal).await?;
+    let all = state.outcomes.snapshot();
+    Ok(Json(match readable {
+        None => all,
+        Some(projects) => all.into_iter().filter(|counts| projects.contains(&counts.project_id)).collect(),
+    }))
+}
+
+/// Ingest outcomes in the Prometheus text format (owner, e.g. with an `admin` token).
+async fn metrics(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
+    access::require_owner(&principal)?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.outcomes.prometheus()).into_response())
 }

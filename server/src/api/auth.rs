@@ -1,0 +1,122 @@
+//! Signing in and out, the first-run setup, and password changes.
+
+use super::extract::Body;
+use super::{ApiError, NoContent};
+use crate::auth::{Principal, passwords, sessions};
+use crate::startup::AppState;
+use crate::store::users;
+use app::dto::{Credentials, CurrentUser, PasswordChange, SetupState};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Json, Response};
+use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(setup_state, setup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+/// Whether the instance waits for its first user.
+#[utoipa::path(get, path = "/api/0/auth/setup", tag = "auth", responses((status = 200, body = SetupState)))]
+async fn setup_state(State(state): State<AppState>) -> Result<Json<SetupState>, ApiError> {
+    Ok(Json(SetupState { needs_setup: users::count(&state.db).await? == 0 }))
+}
+
+/// Creates the instance owner; only while no user exists.
+#[utoipa::path(post, path = "/api/0/auth/setup", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = CurrentUser), (status = 409, description = "a user exists already")))]
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body<Credentials>,
+) -> Result<Response, ApiError> {
+    super::require_same_origin(&state, &headers)?;
+    if users::count(&state.db).await? > 0 {
+        return Err(ApiError::Conflict("the instance is set up already; sign in".into()));
+    }
+    let email = valid_email(&body.email)?;
+    let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    let user = users::create(&state.db, &email, hash, true).await?;
+    tracing::info!(user_id = user.id, "instance owner created");
+    signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: true }).await
+}
+
+/// Signs in with email and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/0/auth/login", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = CurrentUser), (status = 401), (status = 429)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Body(body): Body<Credentials>,
+) -> Result<Response, ApiError> {
+    super::require_same_origin(&state, &headers)?;
+    let address = peer.ip().to_string();
+    state.login_limiter.check(&body.email, &address).map_err(ApiError::TooManyAttempts)?;
+    let user = users::by_email(&state.db, &body.email).await?.filter(|user| !user.disabled);
+    let valid = passwords::verify(body.password, user.as_ref().map(|user| user.password_hash.clone())).await;
+    let Some(user) = user.filter(|_| valid) else {
+        state.login_limiter.failed(&body.email, &address);
+        tracing::info!("failed sign-in");
+        return Err(ApiError::BadCredentials);
+    };
+    state.login_limiter.succeeded(&body.email);
+    tracing::info!(user_id = user.id, "signed in");
+    signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: user.is_owner }).await
+}
+
+/// Starts a session and answers with its cookie.
+pub async fn signed_in(state: &AppState, user: CurrentUser) -> Result<Response, ApiError> {
+    let token = sessions::start(&state.db, user.id, &state.sessions).await?;
+    Ok(([(header::SET_COOKIE, sessions::cookie(&token, &state.sessions))], Json(user)).into_response())
+}
+
+/// Signs out: ends the session and removes its cookie.
+#[utoipa::path(post, path = "/api/0/auth/logout", tag = "auth", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
+    if let Some(session) = &principal.session_id {
+        sessions::end(&state.db, session).await?;
+    }
+    Ok(([(header::SET_COOKIE, sessions::removal(&state.sessions))], NoContent).into_response())
+}
+
+/// The signed-in user (or the token's user).
+#[utoipa::path(get, path = "/api/0/auth/me", tag = "auth", responses((status = 200, body = CurrentUser), (status = 401)))]
+async fn me(principal: Principal) -> Json<CurrentUser> {
+    Json(principal.current_user())
+}
+
+/// Changes the password; every other session of the user ends.
+#[utoipa::path(post, path = "/api/0/auth/password", tag = "auth", request_body = PasswordChange,
+    responses((status = 204), (status = 401), (status = 422)))]
+async fn change_password(
+    State(state): State<AppState>,
+    principal: Principal,
+    Body(body): Body<PasswordChange>,
+) -> Result<NoContent, ApiError> {
+    let session = principal.session_id.as_deref().ok_or(ApiError::Forbidden("sign in to change your password"))?;
+    let user = users::by_id(&state.db, principal.user_id).await?.ok_or(ApiError::Unauthenticated)?;
+    if !passwords::verify(body.current_password, Some(user.password_hash.clone())).await {
+        return Err(ApiError::Invalid("the current password is not right".into()));
+    }
+    let hash = passwords::hash(body.new_password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    users::set_password(&state.db, user, hash).await?;
+    sessions::end_all_for(&state.db, principal.user_id, Some(session)).await?;
+    tracing::info!(user_id = principal.user_id, "password changed");
+    Ok(NoContent)
+}
+
+/// A trimmed, lowercase email that looks like one.
+pub fn valid_email(raw: &str) -> Result<String, ApiError> {
+    let email = users::normalize_email(raw);
+    let plausible = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace);
+    if plausible { Ok(email) } else { Err(ApiError::Invalid("enter an email address".into())) }
+}

@@ -1,0 +1,90 @@
+//! Events and their attachments, readable by every member of their project.
+
+use super::ApiError;
+use super::extract::Id;
+use crate::auth::{Principal, access};
+use crate::startup::AppState;
+use crate::store::{events, issues};
+use app::model::{EventDetail, EventSummary, Role};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Json, Response};
+use protocol::ids::ProjectId;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(for_issue))
+        .routes(routes!(latest))
+        .routes(routes!(detail))
+        .routes(routes!(attachment))
+}
+
+/// The issue's project, when the caller may read it.
+async fn issue_project(state: &AppState, principal: &Principal, issue_id: i64) -> Result<ProjectId, ApiError> {
+    let issue = issues::get(&state.db, issue_id).await?.ok_or(ApiError::NotFound("issue"))?;
+    access::require(&state.db, principal, issue.project_id, Role::Viewer, "issue").await?;
+    Ok(ProjectId::from_db(issue.project_id))
+}
+
+async fn readable_project(state: &AppState, principal: &Principal, project: i64) -> Result<ProjectId, ApiError> {
+    access::require(&state.db, principal, project, Role::Viewer, "project").await?;
+    Ok(ProjectId::from_db(project))
+}
+
+/// An issue's events, newest first.
+#[utoipa::path(get, path = "/api/0/issues/{id}/events/", tag = "events",
+    responses((status = 200, body = Vec<EventSummary>), (status = 404)))]
+async fn for_issue(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+) -> Result<Json<Vec<EventSummary>>, ApiError> {
+    issue_project(&state, &principal, id).await?;
+    Ok(Json(events::for_issue(&state.db, id, super::issues::PAGE).await?))
+}
+
+/// An issue's newest event, whole.
+#[utoipa::path(get, path = "/api/0/issues/{id}/events/latest/", tag = "events",
+    responses((status = 200, body = EventDetail), (status = 404)))]
+async fn latest(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+) -> Result<Json<EventDetail>, ApiError> {
+    let project = issue_project(&state, &principal, id).await?;
+    events::latest(&state.db, project, id).await?.map(Json).ok_or(ApiError::NotFound("event"))
+}
+
+/// An event, whole, with its attachments listed.
+#[utoipa::path(get, path = "/api/0/projects/{id}/events/{event_id}/", tag = "events",
+    responses((status = 200, body = EventDetail), (status = 404)))]
+async fn detail(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((project, event_id)): Id<(i64, String)>,
+) -> Result<Json<EventDetail>, ApiError> {
+    let project = readable_project(&state, &principal, project).await?;
+    events::detail(&state.db, project, &event_id).await?.map(Json).ok_or(ApiError::NotFound("event"))
+}
+
+/// An attachment's bytes, as a download.
+#[utoipa::path(get, path = "/api/0/projects/{id}/events/{event_id}/attachments/{attachment_id}/", tag = "events",
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404)))]
+async fn attachment(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((project, event_id, attachment_id)): Id<(i64, String, i64)>,
+) -> Result<Response, ApiError> {
+    let project = readable_project(&state, &principal, project).await?;
+    let file = events::attachment(&state.db, project, &event_id, attachment_id)
+        .await?
+        .ok_or(ApiError::NotFound("attachment"))?;
+    let disposition = format!("attachment; filename=\"{}\"", file.filename.replace(['"', '\\', '\r', '\n'], "_"));
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        file.data,
+    )
+        .into_response())
+}

@@ -1,0 +1,72 @@
+//! One-time invite links, and teammates accepting them.
+
+use super::ApiError;
+use super::auth::{signed_in, valid_email};
+use super::extract::{Body, Id};
+use crate::auth::{Principal, access, passwords};
+use crate::startup::AppState;
+use crate::store::{invites, members, projects, users};
+use app::dto::{Credentials, CurrentUser, InviteInfo, InviteLink, NewInvite};
+use app::model::Role;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{Json, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create)).routes(routes!(show)).routes(routes!(accept))
+}
+
+/// Creates a one-time link for a teammate, optionally with a role in a project (owner only).
+#[utoipa::path(post, path = "/api/0/invites/", tag = "users", request_body = NewInvite,
+    responses((status = 200, body = InviteLink), (status = 403)))]
+async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Body(body): Body<NewInvite>,
+) -> Result<Json<InviteLink>, ApiError> {
+    access::require_owner(&principal)?;
+    if let Some(project) = body.project_id
+        && projects::get(&state.db, project).await?.is_none()
+    {
+        return Err(ApiError::NotFound("project"));
+    }
+    let role = body.project_id.map(|_| body.role.unwrap_or(Role::Member));
+    let (token, expires_at) = invites::create(&state.db, principal.user_id, body.project_id, role).await?;
+    let url = format!("{}/invite/{token}", state.public_url.trim_end_matches('/'));
+    Ok(Json(InviteLink { url, expires_at }))
+}
+
+/// What an open invite offers.
+#[utoipa::path(get, path = "/api/0/invites/{token}", tag = "users",
+    responses((status = 200, body = InviteInfo), (status = 404)))]
+async fn show(State(state): State<AppState>, Id(token): Id<String>) -> Result<Json<InviteInfo>, ApiError> {
+    let invite = invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
+    Ok(Json(invites::info(&state.db, &invite).await?))
+}
+
+/// Creates the teammate's account from the invite, signs them in, and spends the link.
+#[utoipa::path(post, path = "/api/0/invites/{token}/accept", tag = "users", request_body = Credentials,
+    responses((status = 200, body = CurrentUser), (status = 404), (status = 409)))]
+async fn accept(
+    State(state): State<AppState>,
+    Id(token): Id<String>,
+    headers: HeaderMap,
+    Body(body): Body<Credentials>,
+) -> Result<Response, ApiError> {
+    super::require_same_origin(&state, &headers)?;
+    let invite = invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
+    let email = valid_email(&body.email)?;
+    if users::by_email(&state.db, &email).await?.is_some() {
+        return Err(ApiError::Conflict("an account with this email exists; sign in instead".into()));
+    }
+    let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    let user = users::create(&state.db, &email, hash, false).await?;
+    if let (Some(project), Some(role)) = (invite.project_id, invite.role.as_deref().and_then(Role::parse)) {
+        members::set(&state.db, project, user.id, role).await?;
+    }
+    invites::mark_accepted(&state.db, invite).await?;
+    tracing::info!(user_id = user.id, "invite accepted");
+    signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: false }).await
+}

@@ -1,0 +1,140 @@
+//! Projects: listed by membership, created by the owner, configured and deleted by their admins.
+
+use super::extract::{Body, Id};
+use super::{ApiError, NoContent};
+use crate::auth::{Principal, access};
+use crate::startup::AppState;
+use crate::store::entities::project;
+use crate::store::projects::{self, PLATFORMS};
+use app::dto::{DeleteConfirmation, NewProject, ProjectInfo, ProjectSettings, ProjectUpdate};
+use app::model::Role;
+use axum::extract::State;
+use axum::response::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(show, update, delete)).routes(routes!(settings))
+}
+
+fn info(row: project::Model, role: Role) -> ProjectInfo {
+    ProjectInfo { id: row.id, name: row.name, platform: row.platform, role, created_at: row.created_at }
+}
+
+/// The projects the caller may see, with their role in each.
+pub async fn visible(state: &AppState, principal: &Principal) -> Result<Vec<ProjectInfo>, ApiError> {
+    let mut out = Vec::new();
+    for row in projects::all(&state.db).await? {
+        if let Some(role) = access::role_in(&state.db, principal, row.id).await? {
+            out.push(info(row, role));
+        }
+    }
+    Ok(out)
+}
+
+/// Your projects.
+#[utoipa::path(get, path = "/api/0/projects/", tag = "projects", responses((status = 200, body = Vec<ProjectInfo>)))]
+async fn list(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<ProjectInfo>>, ApiError> {
+    Ok(Json(visible(&state, &principal).await?))
+}
+
+/// Creates a project with one DSN key (owner only).
+#[utoipa::path(post, path = "/api/0/projects/", tag = "projects", request_body = NewProject,
+    responses((status = 200, body = ProjectInfo), (status = 403), (status = 422)))]
+async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Body(body): Body<NewProject>,
+) -> Result<Json<ProjectInfo>, ApiError> {
+    access::require_owner(&principal)?;
+    let name = valid_name(&body.name)?;
+    let created = projects::create(&state.db, None, &name, None).await?;
+    let mut row = projects::get(&state.db, created.project_id.get()).await?.ok_or(ApiError::NotFound("project"))?;
+    if let Some(platform) = body.platform {
+        let update = ProjectUpdate { platform: Some(valid_platform(&platform)?), ..ProjectUpdate::default() };
+        row = projects::update(&state.db, row, &update).await?;
+    }
+    Ok(Json(info(row, Role::Admin)))
+}
+
+/// A project you are a member of.
+#[utoipa::path(get, path = "/api/0/projects/{id}/", tag = "projects",
+    responses((status = 200, body = ProjectInfo), (status = 404)))]
+async fn show(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+) -> Result<Json<ProjectInfo>, ApiError> {
+    let role = access::require(&state.db, &principal, id, Role::Viewer, "project").await?;
+    let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
+    Ok(Json(info(row, role)))
+}
+
+/// The project's settings (admin).
+#[utoipa::path(get, path = "/api/0/projects/{id}/settings/", tag = "projects",
+    responses((status = 200, body = ProjectSettings), (status = 403), (status = 404)))]
+async fn settings(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+) -> Result<Json<ProjectSettings>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
+    Ok(Json(projects::settings(&row)))
+}
+
+/// Renames the project, sets its platform, allowed origins and data scrubbing (admin).
+#[utoipa::path(patch, path = "/api/0/projects/{id}/", tag = "projects", request_body = ProjectUpdate,
+    responses((status = 200, body = ProjectSettings), (status = 403), (status = 404), (status = 422)))]
+async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+    Body(mut body): Body<ProjectUpdate>,
+) -> Result<Json<ProjectSettings>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
+    if let Some(name) = &body.name {
+        body.name = Some(valid_name(name)?);
+    }
+    if let Some(platform) = &body.platform {
+        body.platform = Some(valid_platform(platform)?);
+    }
+    let updated = projects::update(&state.db, row, &body).await?;
+    Ok(Json(projects::settings(&updated)))
+}
+
+/// Deletes the project with everything in it (admin); the body must repeat its name.
+#[utoipa::path(delete, path = "/api/0/projects/{id}/", tag = "projects", request_body = DeleteConfirmation,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+    Body(body): Body<DeleteConfirmation>,
+) -> Result<NoContent, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
+    if body.confirm.trim() != row.name {
+        return Err(ApiError::Invalid("type the project's name to confirm".into()));
+    }
+    projects::delete(&state.db, id).await?;
+    tracing::info!(project_id = id, user_id = principal.user_id, "project deleted");
+    Ok(NoContent)
+}
+
+fn valid_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::Invalid("a project name has 1 to 100 characters".into()));
+    }
+    Ok(name.to_owned())
+}
+
+fn valid_platform(raw: &str) -> Result<String, ApiError> {
+    PLATFORMS
+        .iter()
+        .find(|platform| **platform == raw)
+        .map(|platform| (*platform).to_owned())
+        .ok_or_else(|| ApiError::Invalid(format!("platform is one of {}", PLATFORMS.join(", "))))
+}

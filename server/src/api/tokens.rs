@@ -1,0 +1,58 @@
+//! API tokens of the signed-in user: created (the secret shown once), listed, revoked.
+
+use super::extract::{Body, Id};
+use super::{ApiError, NoContent};
+use crate::auth::Principal;
+use crate::startup::AppState;
+use crate::store::tokens;
+use app::dto::{CreatedToken, NewToken, TokenInfo};
+use axum::extract::State;
+use axum::response::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(revoke))
+}
+
+/// Tokens only come from a signed-in browser: a token cannot mint another.
+fn signed_in(principal: &Principal) -> Result<(), ApiError> {
+    match principal.session_id {
+        Some(_) => Ok(()),
+        None => Err(ApiError::Forbidden("manage API tokens from the dashboard")),
+    }
+}
+
+/// Your API tokens.
+#[utoipa::path(get, path = "/api/0/tokens/", tag = "tokens", responses((status = 200, body = Vec<TokenInfo>)))]
+async fn list(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    signed_in(&principal)?;
+    Ok(Json(tokens::list(&state.db, principal.user_id).await?))
+}
+
+/// Creates a token; its secret is in this answer and nowhere else.
+#[utoipa::path(post, path = "/api/0/tokens/", tag = "tokens", request_body = NewToken,
+    responses((status = 200, body = CreatedToken), (status = 422)))]
+async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Body(body): Body<NewToken>,
+) -> Result<Json<CreatedToken>, ApiError> {
+    signed_in(&principal)?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::Invalid("give the token a name".into()));
+    }
+    let (token, info) = tokens::create(&state.db, principal.user_id, &body.name, body.scope).await?;
+    Ok(Json(CreatedToken { token, info }))
+}
+
+/// Revokes one of your tokens.
+#[utoipa::path(delete, path = "/api/0/tokens/{id}/", tag = "tokens", responses((status = 204), (status = 404)))]
+async fn revoke(State(state): State<AppState>, principal: Principal, Id(id): Id<i64>) -> Result<NoContent, ApiError> {
+    signed_in(&principal)?;
+    if tokens::revoke(&state.db, principal.user_id, id).await? {
+        Ok(NoContent)
+    } else {
+        Err(ApiError::NotFound("token"))
+    }
+}

@@ -1,0 +1,45 @@
+//! Roles in projects. The instance owner is an admin everywhere; others have the role their
+//! membership gives; an API token never exceeds its scope. A project the caller is not a member
+//! of does not exist for them: its objects answer 404, never 403 and never data.
+
+use super::Principal;
+use crate::api::ApiError;
+use crate::store::members;
+use app::model::Role;
+use sea_orm::{ConnectionTrait, DbErr};
+
+/// The caller's role in the project, `None` when they are not a member.
+pub async fn role_in(db: &impl ConnectionTrait, principal: &Principal, project_id: i64) -> Result<Option<Role>, DbErr> {
+    let own =
+        if principal.is_owner { Some(Role::Admin) } else { members::role(db, project_id, principal.user_id).await? };
+    Ok(own.map(|role| role.min(principal.cap())))
+}
+
+/// Succeeds with the caller's role when it is at least `needed`; a stranger to the project gets
+/// 404 for `what`, a member with too small a role 403.
+pub async fn require(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    project_id: i64,
+    needed: Role,
+    what: &'static str,
+) -> Result<Role, ApiError> {
+    match role_in(db, principal, project_id).await? {
+        None => Err(ApiError::NotFound(what)),
+        Some(role) if role < needed => Err(ApiError::Forbidden("your role in this project does not allow this")),
+        Some(role) => Ok(role),
+    }
+}
+
+/// The projects whose issues and events the caller may read: `None` for all of them.
+pub async fn readable_projects(db: &impl ConnectionTrait, principal: &Principal) -> Result<Option<Vec<i64>>, DbErr> {
+    if principal.is_owner {
+        return Ok(None);
+    }
+    Ok(Some(members::projects_of(db, principal.user_id).await?.into_iter().map(|(project, _)| project).collect()))
+}
+
+/// Instance administration: users, invites, metrics.
+pub fn require_owner(principal: &Principal) -> Result<(), ApiError> {
+    if principal.acts_as_owner() { Ok(()) } else { Err(ApiError::Forbidden("only the instance owner may do this")) }
+}

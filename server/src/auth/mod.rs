@@ -1,0 +1,20 @@
+//! Who is calling, and what they may do. People sign in with a password (argon2id) and get a
+//! server-side session behind an HttpOnly cookie; scripts use API tokens (`Authorization: Bearer`)
+//! scoped `read`, `write` or `admin`. Every route asks [`Principal`] for the caller and
+//! [`access`] for their role in the project concerned.
+//!
+//! CSRF: requests authenticated by the session cookie that change state must come from this
+//! server's own pages, which the browser proves with an `Origin` (or `Referer`) header naming
+//! this host; the cookie is also `SameSite=Lax`, so other sites' forms do not carry it. Requests
+//! with an API token carry no ambient authority and are exempt.
+
+pub mod access;
+mod csrf;
+pub mod login_limit;
+pub mod passwords;
+pub mod principal;
+pub mod secrets;
+pub mod sessions;
+
+pub use csrf::same_origin as csrf_check;
+pub use principal::Principal;
