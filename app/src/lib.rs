@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod board;
+mod components;
+pub mod dto;
 pub mod event;
 pub mod live;
 #[cfg(feature = "hydrate")]
@@ -13,10 +15,11 @@ mod live_client;
 pub mod model;
 pub mod pages;
 
+use components::layout::SignedIn;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,17 +48,18 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href=concat!("/pkg/", env!("LEPTOS_OUTPUT_NAME"), ".css")/>
         <Title text="Faultline"/>
         <Router>
-            <nav class="topbar">
-                <a class="brand" href="/">
-                    <span class="logo">"◣"</span>
-                    "Faultline"
-                </a>
-            </nav>
-            <main>
-                <Routes fallback=|| view! { <p class="placeholder">"Page not found."</p> }>
-                    <Route path=path!("/") view=pages::issue_list::IssueListPage/>
-                </Routes>
-            </main>
+            <Routes fallback=|| view! { <main><p class="placeholder">"Page not found."</p></main> }>
+                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view=pages::login::SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=pages::login::InvitePage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::issue_list::IssueListPage/>
+                    <Route path=path!("projects") view=pages::projects::ProjectsPage/>
+                    <Route path=path!("projects/:id") view=pages::project::ProjectPage/>
+                    <Route path=path!("settings") view=pages::account::AccountPage/>
+                    <Route path=path!("users") view=pages::users::UsersPage/>
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -1,11 +1,11 @@
 //! The browser side of the live socket: connect, fold changes into the list, and reconnect with
 //! jittered exponential backoff, refetching whatever may have been missed.
 
-use crate::api::{ISSUE_LIST_LIMIT, recent_issues};
+use crate::api;
 use crate::board::upsert_issue;
 use crate::live::{LIVE_PATH, LiveChange, LiveUpdate};
 use crate::model::IssueSummary;
-use crate::pages::issue_list::LiveStatus;
+use crate::pages::issue_list::{ISSUE_LIST_LIMIT, ISSUES_PATH, LiveStatus};
 use futures::StreamExt;
 use gloo_net::websocket::{Message, futures::WebSocket};
 use gloo_timers::future::TimeoutFuture;
@@ -76,7 +76,7 @@ async fn read_until_closed(
                 if missed {
                     refetch(issues).await;
                 } else {
-                    issues.update(|list| upsert_issue(list, issue, ISSUE_LIST_LIMIT as usize));
+                    issues.update(|list| upsert_issue(list, issue, ISSUE_LIST_LIMIT));
                 }
             }
         }
@@ -85,7 +85,7 @@ async fn read_until_closed(
 }
 
 async fn refetch(issues: RwSignal<Vec<IssueSummary>>) {
-    match recent_issues().await {
+    match api::get::<Vec<IssueSummary>>(ISSUES_PATH).await {
         Ok(list) => issues.set(list),
         Err(err) => leptos::logging::warn!("could not refresh the issue list: {err}"),
     }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 /// Severity of an event or issue, as the Sentry protocol names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Debug,
@@ -49,6 +50,7 @@ impl fmt::Display for Level {
 
 /// Where an issue stands in the team's triage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum IssueStatus {
     #[default]
@@ -90,8 +92,80 @@ impl FromStr for IssueStatus {
     }
 }
 
+/// A user's role in a project. Each role may do what the ones before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads issues and events.
+    Viewer,
+    /// Also triages: resolves, ignores, assigns, comments.
+    Member,
+    /// Also manages the project: settings, DSN keys, members.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Member, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Member => "member",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an API token may do: `read` as a viewer, `write` as a member, `admin` as an admin, and
+/// never more than its user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|scope| scope.as_str() == raw)
+    }
+
+    /// The highest project role the scope allows.
+    pub fn max_role(self) -> Role {
+        match self {
+            Scope::Read => Role::Viewer,
+            Scope::Write => Role::Member,
+            Scope::Admin => Role::Admin,
+        }
+    }
+}
+
 /// One row of the issue list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IssueSummary {
     pub id: i64,
     pub project_id: i64,
@@ -106,6 +180,7 @@ pub struct IssueSummary {
 
 /// One event in a list of an issue's events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     pub event_id: String,
     pub issue_id: i64,
@@ -117,6 +192,7 @@ pub struct EventSummary {
 
 /// A file an SDK sent with an event; the bytes are downloaded separately.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: i64,
     pub filename: String,
@@ -127,6 +203,7 @@ pub struct AttachmentInfo {
 
 /// A whole stored event with what belongs to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventDetail {
     pub issue_id: i64,
     pub event: crate::event::Event,
@@ -136,6 +213,7 @@ pub struct EventDetail {
 /// How the ingest requests of one project ended since the server started:
 /// `received == accepted + rejected.values().sum()`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectOutcomes {
     /// 0 for requests whose URL named no valid project.
     pub project_id: i64,

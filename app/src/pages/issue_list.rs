@@ -1,10 +1,17 @@
 //! The issue list: rendered on the server, then kept current by the live socket.
 
-use crate::api::recent_issues;
+use crate::api;
+use crate::components::layout::ErrorBox;
 use crate::model::{IssueSummary, now, time_ago};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// The issues of every project the user may see.
+pub const ISSUES_PATH: &str = "/api/0/issues/";
+
+/// Most issues the list shows.
+pub const ISSUE_LIST_LIMIT: usize = 100;
 
 /// State of the live connection, shown in the page header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +41,7 @@ impl LiveStatus {
 
 #[component]
 pub fn IssueListPage() -> impl IntoView {
-    let initial = Resource::new(|| (), |_| recent_issues());
+    let initial = Resource::new(|| (), |_| api::get::<Vec<IssueSummary>>(ISSUES_PATH));
     let issues = RwSignal::new(Vec::<IssueSummary>::new());
     let status = RwSignal::new(LiveStatus::Connecting);
     let clock = RwSignal::new(now());
@@ -62,7 +69,7 @@ pub fn IssueListPage() -> impl IntoView {
                             issues.set(list);
                             view! { <IssueTable issues clock/> }.into_any()
                         }
-                        Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,1 +1,6 @@
+pub mod account;
 pub mod issue_list;
+pub mod login;
+pub mod project;
+pub mod projects;
+pub mod users;

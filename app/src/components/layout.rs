@@ -1,0 +1,77 @@
+//! The frame of every signed-in page: the top bar and the check that someone is signed in.
+
+use crate::api::{self, AppError, Method};
+use crate::components::forms::go_to;
+use crate::dto::CurrentUser;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+/// The signed-in user, as a resource pages can await.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<CurrentUser, AppError>>);
+
+/// Signed-in pages render inside; anyone else goes to the sign-in page. The pages are created
+/// outside the guard's suspense, so their own resources hydrate in a fixed order.
+#[component]
+pub fn SignedIn() -> impl IntoView {
+    let me = Resource::new(|| (), |_| api::get::<CurrentUser>("/api/0/auth/me"));
+    provide_context(Me(me));
+    view! {
+        <Suspense fallback=|| view! { <nav class="topbar"></nav> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(user) => view! { <TopBar user/> }.into_any(),
+                    Err(err) if err.is_unauthenticated() => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <main>
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+fn TopBar(user: CurrentUser) -> impl IntoView {
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let signed_out: Result<(), AppError> = api::send(Method::Post, "/api/0/auth/logout", &()).await;
+            if let Err(err) = signed_out {
+                leptos::logging::warn!("signing out failed: {err}");
+            }
+            go_to("/login");
+        });
+    };
+    view! {
+        <nav class="topbar">
+            <a class="brand" href="/">
+                <span class="logo">"◣"</span>
+                "Faultline"
+            </a>
+            <div class="nav-links">
+                <A href="/">"Issues"</A>
+                <A href="/projects">"Projects"</A>
+                <Show when=move || user.is_owner>
+                    <A href="/users">"Users"</A>
+                </Show>
+                <a href="/api/0/openapi.json" target="_blank" rel="noopener">"API"</a>
+            </div>
+            <div class="account">
+                <A href="/settings">{user.email.clone()}</A>
+                <button type="button" class="link" on:click=sign_out>"Sign out"</button>
+            </div>
+        </nav>
+    }
+}
+
+/// The signed-in user's resource, inside signed-in pages.
+pub fn me() -> Option<Resource<Result<CurrentUser, AppError>>> {
+    use_context::<Me>().map(|Me(me)| me)
+}
+
+/// An error a page could not load past.
+#[component]
+pub fn ErrorBox(err: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{err.to_string()}</p> }
+}

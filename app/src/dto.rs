@@ -1,0 +1,247 @@
+//! Requests and answers of the REST API (`/api/0/`), which the dashboard uses too.
+
+use crate::model::{IssueStatus, Role, Scope};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub is_owner: bool,
+}
+
+/// Email and password, to sign in or to create the first (owner) account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Whether the instance still waits for its first user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SetupState {
+    pub needs_setup: bool,
+}
+
+/// A project as its member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectInfo {
+    pub id: i64,
+    pub name: String,
+    pub platform: String,
+    /// The caller's role; the instance owner is an admin everywhere.
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A project's settings, as its admins edit them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectSettings {
+    pub name: String,
+    pub platform: String,
+    /// `*`, or origins such as `https://shop.example.com`, `shop.example.com`, `*.example.com`.
+    pub allowed_origins: Vec<String>,
+    pub sensitive_fields: Vec<String>,
+    pub safe_fields: Vec<String>,
+    pub filter_browser_extensions: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewProject {
+    pub name: String,
+    #[serde(default)]
+    pub platform: Option<String>,
+}
+
+/// Any subset of a project's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProjectUpdate {
+    pub name: Option<String>,
+    pub platform: Option<String>,
+    pub allowed_origins: Option<Vec<String>>,
+    pub sensitive_fields: Option<Vec<String>>,
+    pub safe_fields: Option<Vec<String>>,
+    pub filter_browser_extensions: Option<bool>,
+}
+
+/// Deleting a project asks for its name, to be sure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeleteConfirmation {
+    pub confirm: String,
+}
+
+/// A DSN key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KeyInfo {
+    pub id: i64,
+    pub label: String,
+    pub public_key: String,
+    pub dsn: String,
+    pub active: bool,
+    pub rate_limit_per_minute: Option<u32>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewKey {
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KeyUpdate {
+    pub label: Option<String>,
+    pub active: Option<bool>,
+    /// Events per minute; `Some(None)` removes the key's own limit.
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<u32>))]
+    pub rate_limit_per_minute: Option<Option<u32>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MemberInfo {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewMember {
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RoleUpdate {
+    pub role: Role,
+}
+
+/// A user, as the owner administers them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserInfo {
+    pub id: i64,
+    pub email: String,
+    pub is_owner: bool,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserUpdate {
+    pub is_owner: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+/// An invitation to create an account, optionally with a role in one project.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewInvite {
+    pub project_id: Option<i64>,
+    pub role: Option<Role>,
+}
+
+/// The one-time link; it is shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InviteLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the invite page shows before the teammate signs up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct InviteInfo {
+    pub project_name: Option<String>,
+    pub role: Option<Role>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, to recognize it.
+    pub prefix: String,
+    pub scope: Scope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewToken {
+    pub name: String,
+    pub scope: Scope,
+}
+
+/// A new token, with its secret shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CreatedToken {
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IssueUpdate {
+    pub status: IssueStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BulkIssueUpdate {
+    pub ids: Vec<i64>,
+    pub status: IssueStatus,
+}
+
+/// How many issues a bulk update changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Updated {
+    pub updated: u64,
+}
+
+/// `Option<Option<T>>` in JSON: a missing field is `None`, `null` is `Some(None)`.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}

@@ -1,0 +1,138 @@
+//! Signing in, the first-run setup, and accepting an invite: the pages one sees signed out.
+
+use crate::api::{self, Method};
+use crate::components::forms::{Field, Status, StatusLine, go_to, run};
+use crate::components::layout::ErrorBox;
+use crate::dto::{Credentials, CurrentUser, InviteInfo, SetupState};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(Status::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
+        run(
+            status,
+            async move { api::send::<_, CurrentUser>(Method::Post, "/api/0/auth/login", &credentials).await },
+            |_| go_to("/"),
+        );
+    };
+    view! {
+        <Title text="Sign in · Faultline"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match setup.await {
+                    Ok(SetupState { needs_setup: true }) => view! { <Redirect path="/setup"/> }.into_any(),
+                    _ => view! {
+                        <section class="card narrow">
+                            <h1>"Sign in to Faultline"</h1>
+                            <form method="post" on:submit=submit>
+                                <Field label="Email" value=email kind="email" name="email"/>
+                                <Field label="Password" value=password kind="password" name="password"/>
+                                <button type="submit" class="primary">"Sign in"</button>
+                                <StatusLine status/>
+                            </form>
+                        </section>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The first run: creates the instance owner.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(Status::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
+        run(
+            status,
+            async move { api::send::<_, CurrentUser>(Method::Post, "/api/0/auth/setup", &credentials).await },
+            |_| go_to("/projects"),
+        );
+    };
+    view! {
+        <Title text="Set up · Faultline"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match setup.await {
+                    Ok(SetupState { needs_setup: false }) => view! { <Redirect path="/login"/> }.into_any(),
+                    _ => view! {
+                        <section class="card narrow">
+                            <h1>"Welcome to Faultline"</h1>
+                            <p class="muted">"Create the owner account of this instance. You can invite your team next."</p>
+                            <form method="post" on:submit=submit>
+                                <Field label="Email" value=email kind="email" name="email"/>
+                                <Field label="Password (8 characters or more)" value=password kind="password" name="password"/>
+                                <button type="submit" class="primary">"Create owner account"</button>
+                                <StatusLine status/>
+                            </form>
+                        </section>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A teammate's invite link: creates their account.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let invite =
+        Resource::new(token, |token| async move { api::get::<InviteInfo>(&format!("/api/0/invites/{token}")).await });
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(Status::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
+        let path = format!("/api/0/invites/{}/accept", token());
+        run(status, async move { api::send::<_, CurrentUser>(Method::Post, &path, &credentials).await }, |_| {
+            go_to("/")
+        });
+    };
+    view! {
+        <Title text="Join · Faultline"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match invite.await {
+                    Ok(info) => view! {
+                        <section class="card narrow">
+                            <h1>"Join Faultline"</h1>
+                            <p class="muted">
+                                {match (info.project_name, info.role) {
+                                    (Some(project), Some(role)) => format!("You are invited to {project} as {role}."),
+                                    _ => "You are invited to this Faultline instance.".to_owned(),
+                                }}
+                            </p>
+                            <form method="post" on:submit=submit>
+                                <Field label="Email" value=email kind="email" name="email"/>
+                                <Field label="Password (8 characters or more)" value=password kind="password" name="password"/>
+                                <button type="submit" class="primary">"Create account"</button>
+                                <StatusLine status/>
+                            </form>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(err) => view! { <section class="card narrow"><ErrorBox err/></section> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
