@@ -7,12 +7,13 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import { freePort, launchBrowser, repoRoot, startServer } from './support.js';
+import { apiToken, freePort, launchBrowser, repoRoot, setupOwner, startServer } from './support.js';
 
 let browser;
 let faultline;
 let page;
 let pageServer;
+let token;
 
 /// A tiny web server on its own port: the shop page and the bundled SDK.
 async function servePage() {
@@ -35,13 +36,15 @@ async function servePage() {
   return { server, origin: `http://127.0.0.1:${port}` };
 }
 
-async function issues() {
-  const response = await fetch(`${faultline.url}/api/0/projects/${faultline.projectId}/issues/`);
+/// GET from Faultline's API with the owner's token.
+async function api(path) {
+  const response = await fetch(`${faultline.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return response.json();
 }
 
 before(async () => {
   faultline = await startServer();
+  token = await apiToken(faultline, await setupOwner(faultline));
   pageServer = await servePage();
   browser = await launchBrowser();
 });
@@ -78,7 +81,7 @@ test('errors from the browser SDK on another origin become the expected issues',
 
   let found = [];
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    found = await issues();
+    found = await api(`/api/0/projects/${faultline.projectId}/issues/`);
     if (found.reduce((sum, issue) => sum + issue.event_count, 0) >= 7) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -92,7 +95,7 @@ test('errors from the browser SDK on another origin become the expected issues',
   ]);
   assert.deepEqual(corsProblems, [], 'the SDK could read every answer across origins');
 
-  const outcomes = await (await fetch(`${faultline.url}/api/0/outcomes/`)).json();
+  const outcomes = await api('/api/0/outcomes/');
   const mine = outcomes.find((entry) => String(entry.project_id) === faultline.projectId);
   assert.deepEqual(mine.rejected, {}, 'nothing was refused');
   assert.ok(mine.accepted > 7, `sessions and spans arrived too and made no issue (${mine.accepted} accepted)`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, repoRoot, sendError, startServer } from './support.js';
+import { launchBrowser, repoRoot, sendError, setupOwner, signedInContext, startServer } from './support.js';
 
 const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
@@ -18,8 +18,9 @@ after(async () => {
   await browser?.close();
 });
 
-async function openIssueList(server) {
-  const page = await browser.newPage();
+async function openIssueList(server, cookie) {
+  const context = await signedInContext(browser, server, cookie ?? (await setupOwner(server)));
+  const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
@@ -68,7 +69,8 @@ test('a new error appears in the open issue list within 2 s, and its count ticks
 test('after the server restarts, the page reconnects and shows what it missed', async () => {
   const first = await startServer();
   try {
-    const { page, problems } = await openIssueList(first);
+    const cookie = await setupOwner(first);
+    const { page, problems } = await openIssueList(first, cookie);
     await first.stop();
     await page.locator('.live-badge[data-state="reconnecting"]').waitFor({ timeout: 5_000 });
 

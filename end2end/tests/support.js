@@ -2,7 +2,7 @@
 // directory, Debian's Chromium through playwright-core, and events sent the way SDKs send them.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/// Where the servers of the browser tests write their logs (at debug level), and the secrets the
+/// tests used, which `end2end/after/` proves never reached those logs.
+export const logDir = join(repoRoot, 'target', 'end2end', 'logs');
+const canaryFile = join(repoRoot, 'target', 'end2end', 'canaries.txt');
+
+/// Records a secret a test used, for the log check after the suite.
+export function rememberSecret(secret) {
+  mkdirSync(logDir, { recursive: true });
+  appendFileSync(canaryFile, `${secret}\n`);
+}
+
+/// The password every browser test account uses; a canary for the log check.
+export const PASSWORD = 'Canary-Passw0rd-e2e-7f3a';
 
 // Flags for Chromium in this sandbox: no GPU, no network beyond loopback, no first-run UI.
 const CHROMIUM_ARGS = [
@@ -48,9 +62,12 @@ export async function startServer({ port, dataDir } = {}) {
   if (!binary) throw new Error('FAULTLINE_BIN must name the server binary; `cargo xtask test` sets it');
   dataDir ??= mkdtempSync(join(tmpdir(), 'faultline-e2e-'));
   port ??= await freePort();
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, `server-${port}-${Date.now()}.log`), 'a');
   const child = spawn(binary, ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
     cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', log],
+    env: { ...process.env, RUST_LOG: 'debug' },
   });
   const lines = createInterface({ input: child.stdout });
   const printed = {};
@@ -113,4 +130,43 @@ export async function sendError(server, { type, value, eventId = crypto.randomUU
   });
   if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   return eventId;
+}
+
+/// Creates the instance owner through the setup API, as the setup page does; returns the
+/// session cookie (`name=value`).
+export async function setupOwner(server, email = 'owner@example.com') {
+  const response = await fetch(`${server.url}/api/0/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`setup answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers.get('set-cookie').split(';')[0];
+  rememberSecret(cookie.split('=')[1]);
+  return cookie;
+}
+
+/// An API token of the user whose session cookie this is.
+export async function apiToken(server, cookie, scope = 'admin') {
+  const response = await fetch(`${server.url}/api/0/tokens/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url, cookie },
+    body: JSON.stringify({ name: 'e2e', scope }),
+  });
+  const { token } = await response.json();
+  rememberSecret(token);
+  return token;
+}
+
+/// A browser context signed in with the session cookie.
+export async function signedInContext(browser, server, cookie) {
+  const context = await browser.newContext();
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, url: server.url }]);
+  return context;
+}
+
+/// Waits until the page's wasm has hydrated it, so its forms and buttons work.
+export async function hydrated(page) {
+  await page.locator('body[data-hydrated]').waitFor({ timeout: 20_000 });
 }

@@ -2,6 +2,7 @@
 //! directory, or a new PostgreSQL database when FAULTLINE_TEST_DATABASE_URL is set), plus the
 //! recorded SDK requests to replay against it.
 
+use app::model::Scope;
 use protocol::ids::{ProjectId, PublicKey};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Statement};
 use server::config::Settings;
@@ -23,10 +24,19 @@ pub const PREFIXED_DSN_PROJECT: i64 = 7;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: DatabaseConnection,
+    /// Sends the owner's admin API token with every request.
     pub client: reqwest::Client,
+    /// Sends no credentials.
+    pub anonymous: reqwest::Client,
     pub default_project: ProjectWithKey,
+    pub writer: server::store::writer::Writer,
+    pub retention: server::retention::Retention,
     _database: TestDatabase,
 }
+
+/// The instance owner every test server starts with.
+pub const OWNER_EMAIL: &str = "owner@faultline.test";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// Where a test's data lives: a temporary data directory, and a PostgreSQL database of its own
 /// when FAULTLINE_TEST_DATABASE_URL is set.
@@ -66,6 +76,10 @@ pub struct Options {
     pub max_attachment_bytes: Option<usize>,
     pub ingest_queue: Option<usize>,
     pub write_batch: Option<usize>,
+    /// Start like a fresh install: no user at all.
+    pub without_owner: bool,
+    pub public_url: Option<String>,
+    pub retention_max_events_per_issue: Option<u64>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -87,10 +101,22 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     if let Some(size) = options.write_batch {
         settings.write_batch = size;
     }
+    settings.public_url = options.public_url.clone();
+    if let Some(cap) = options.retention_max_events_per_issue {
+        settings.retention_max_events_per_issue = cap;
+    }
     let app = Application::build(settings).await.expect("the application builds");
     let addr = app.local_addr();
     let db = app.db().clone();
     let default_project = app.default_project().clone();
+    let writer = app.writer();
+    let retention = app.retention();
+    let token = if options.without_owner {
+        String::new()
+    } else {
+        let owner = create_user(&db, OWNER_EMAIL, true).await;
+        api_token(&db, owner.id, Scope::Admin).await
+    };
     projects::create(&db, Some(project(FIXTURE_PROJECT)), "Recordings", Some(key(FIXTURE_KEY)))
         .await
         .expect("fixture project");
@@ -98,7 +124,35 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         .await
         .expect("prefixed-DSN project");
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { addr, db, client: reqwest::Client::new(), default_project, _database: database }
+    TestApp {
+        addr,
+        db,
+        client: client_with_token(&token),
+        anonymous: reqwest::Client::new(),
+        default_project,
+        writer,
+        retention,
+        _database: database,
+    }
+}
+
+/// A user with the test password.
+pub async fn create_user(db: &DatabaseConnection, email: &str, is_owner: bool) -> server::store::entities::user::Model {
+    let hash = server::auth::passwords::hash(PASSWORD.to_owned()).await.expect("hash");
+    server::store::users::create(db, email, hash, is_owner).await.expect("user")
+}
+
+/// A new API token of the user.
+pub async fn api_token(db: &DatabaseConnection, user_id: i64, scope: Scope) -> String {
+    server::store::tokens::create(db, user_id, "tests", scope).await.expect("token").0
+}
+
+/// A client that sends `Authorization: Bearer <token>`.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder().default_headers(headers).build().expect("client")
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -116,6 +170,39 @@ pub fn key(raw: &str) -> PublicKey {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Changes project settings through the API, as the owner.
+    pub async fn update_project(&self, project: i64, update: serde_json::Value) {
+        let response = self
+            .client
+            .patch(self.url(&format!("/api/0/projects/{project}/")))
+            .json(&update)
+            .send()
+            .await
+            .expect("patch");
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// This server's origin, as its pages send it.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Signs in as the user (with the test password) like the dashboard does; returns the
+    /// `Cookie` header value of the session.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let response = self
+            .anonymous
+            .post(self.url("/api/0/auth/login"))
+            .header("origin", self.origin())
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(response.status(), 200, "sign-in of {email}");
+        let cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+        cookie.split(';').next().expect("name=value").to_owned()
     }
 
     /// Posts an envelope to project 42 with the recordings' key in the query, as JavaScript does.

@@ -5,7 +5,7 @@ use crate::helpers::{FIXTURE_KEY, FIXTURE_PROJECT, envelope_with_event, key, pro
 use crate::recordings;
 use base64::Engine;
 use serde_json::json;
-use server::store::projects::{self, IngestSettings};
+use server::store::projects;
 use std::io::Write;
 
 fn event_id(n: u32) -> String {
@@ -116,8 +116,7 @@ async fn browsers_get_relays_cors_answers_and_a_preflight() {
 #[tokio::test]
 async fn a_project_that_lists_its_origins_refuses_other_origins() {
     let app = spawn_app().await;
-    let settings = IngestSettings { allowed_origins: vec!["*.shop.example".to_owned()], ..IngestSettings::default() };
-    projects::set_ingest_settings(&app.db, project(FIXTURE_PROJECT), &settings).await.expect("settings");
+    app.update_project(FIXTURE_PROJECT, json!({"allowed_origins": ["*.shop.example"]})).await;
     let send = |origin: &'static str, n: u32| {
         app.client
             .post(app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}")))

@@ -1,7 +1,7 @@
 //! The live socket: a dashboard connected to `/api/0/live` hears about new issues and new
 //! events right after they are stored.
 
-use crate::helpers::{TestApp, envelope_with_event, spawn_app};
+use crate::helpers::{OWNER_EMAIL, TestApp, envelope_with_event, spawn_app};
 use app::live::{LiveChange, LiveUpdate};
 use futures::StreamExt;
 use serde_json::json;
@@ -10,9 +10,18 @@ use tokio_tungstenite::tungstenite::Message;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// Opens the live socket as a signed-in dashboard page does: with the session cookie, from
+/// this server's origin.
 async fn connect(app: &TestApp) -> Socket {
-    let (socket, _) =
-        tokio_tungstenite::connect_async(format!("ws://{}/api/0/live", app.addr)).await.expect("connects");
+    connect_as(app, OWNER_EMAIL).await
+}
+
+async fn connect_as(app: &TestApp, email: &str) -> Socket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/api/0/live", app.addr).into_client_request().expect("request");
+    request.headers_mut().insert("cookie", app.sign_in(email).await.parse().expect("cookie"));
+    request.headers_mut().insert("origin", app.origin().parse().expect("origin"));
+    let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("connects");
     socket
 }
 
@@ -88,4 +97,36 @@ async fn a_rejected_event_is_not_announced() {
         panic!("expected the accepted event")
     };
     assert_eq!(issue.event_count, 1, "only the accepted event counts");
+}
+
+#[tokio::test]
+async fn the_socket_refuses_strangers_and_other_sites() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let app = spawn_app().await;
+    let url = format!("ws://{}/api/0/live", app.addr);
+    let anonymous = tokio_tungstenite::connect_async(url.as_str()).await;
+    assert!(anonymous.is_err(), "no session, no socket");
+
+    let mut cross_site = url.as_str().into_client_request().expect("request");
+    cross_site.headers_mut().insert("cookie", app.sign_in(OWNER_EMAIL).await.parse().expect("cookie"));
+    cross_site.headers_mut().insert("origin", "https://evil.example".parse().expect("origin"));
+    assert!(tokio_tungstenite::connect_async(cross_site).await.is_err(), "another site cannot open it with our cookie");
+}
+
+#[tokio::test]
+async fn a_member_hears_only_of_the_projects_they_belong_to() {
+    let app = spawn_app().await;
+    let member = crate::helpers::create_user(&app.db, "viewer@faultline.test", false).await;
+    server::store::members::set(&app.db, crate::helpers::FIXTURE_PROJECT, member.id, app::model::Role::Viewer)
+        .await
+        .expect("member");
+    let mut socket = connect_as(&app, "viewer@faultline.test").await;
+    next_update(&mut socket).await;
+
+    let elsewhere = app.default_project.clone();
+    let other_url = format!("/api/{}/envelope/?sentry_key={}", elsewhere.project_id, elsewhere.public_key.as_str());
+    assert_eq!(app.ingest(&other_url, None, error_event(1)).await.status(), 200);
+    assert_eq!(app.post_envelope(error_event(2)).await.status(), 200);
+    let LiveChange::IssueCreated { issue } = next_update(&mut socket).await.change else { panic!("expected an issue") };
+    assert_eq!(issue.project_id, crate::helpers::FIXTURE_PROJECT, "the other project's issue was not sent");
 }

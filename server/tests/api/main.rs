@@ -1,15 +1,19 @@
 //! Integration tests: the real server on port 0, a fresh database per test, real HTTP.
 
+mod accounts;
 mod dashboard;
 mod helpers;
 mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
 mod live;
+mod management;
 mod node_sdk;
 mod outcomes;
 mod python_sdk;
 mod recordings;
+mod retention;
+mod role_matrix;
 mod scrubbing;
 mod sdk_clients;
 mod startup;

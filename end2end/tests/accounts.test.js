@@ -1,0 +1,109 @@
+// A new instance in a real browser: the setup page creates the owner, who makes a project, reads
+// its DSN, sees its first error arrive, invites a teammate; the teammate joins with the link and
+// sees the project as a member, without its admin settings.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { PASSWORD, hydrated, launchBrowser, rememberSecret, repoRoot, sendError, startServer } from './support.js';
+
+const screenshots = join(repoRoot, 'target', 'end2end');
+let browser;
+let server;
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  browser = await launchBrowser();
+  server = await startServer();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.removeData();
+});
+
+async function fill(page, name, value) {
+  await page.locator(`[name="${name}"]`).fill(value);
+}
+
+test('setup, a project with its DSN, a first live error, and an invited teammate', async () => {
+  const owner = await (await browser.newContext()).newPage();
+  const problems = [];
+  owner.on('pageerror', (error) => problems.push(error.message));
+  owner.on('console', (message) => message.type() === 'error' && console.log('CONSOLE', message.text()));
+
+  await owner.goto(server.url);
+  await owner.waitForURL(/\/setup$/);
+  await hydrated(owner);
+  await fill(owner, 'email', 'founder@example.com');
+  await fill(owner, 'password', PASSWORD);
+  await owner.getByRole('button', { name: 'Create owner account' }).click();
+  await owner.waitForURL(/\/projects$/);
+  await hydrated(owner);
+  const cookies = await owner.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'faultline_session');
+  assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
+  assert.equal(session.sameSite, 'Lax');
+  rememberSecret(session.value);
+
+  await fill(owner, 'project-name', 'Shop');
+  await owner.locator('select[name="platform"]').first().selectOption('python');
+  await owner.getByRole('button', { name: 'Create project' }).click();
+  await owner.waitForURL(/\/projects\/\d+$/);
+  await hydrated(owner);
+  await owner.getByRole('heading', { name: 'Shop' }).waitFor();
+  const dsn = (await owner.locator('.dsn-value').first().textContent()).trim();
+  assert.match(dsn, /^http:\/\/[0-9a-f]{32}@127\.0\.0\.1:\d+\/\d+$/);
+  await owner.locator('summary', { hasText: 'Python' }).click();
+  assert.match(await owner.locator('.snippet code').first().textContent(), /sentry_sdk\.init\(dsn="http:/);
+  await owner.screenshot({ path: join(screenshots, 'project.png'), fullPage: true });
+
+  await owner.getByRole('link', { name: 'Issues' }).click();
+  await owner.locator('.live-badge[data-state="live"]').waitFor({ timeout: 15_000 });
+  const project = { url: server.url, key: new URL(dsn).username, projectId: new URL(dsn).pathname.slice(1) };
+  await sendError(project, { type: 'SignupError', value: 'first error of Shop' });
+  await owner.locator('.issue-row', { hasText: 'SignupError' }).waitFor({ timeout: 2_000 });
+
+  await owner.getByRole('link', { name: 'Users' }).click();
+  await owner.locator('select[name="invite-project"]').selectOption({ label: 'Shop' });
+  await owner.getByRole('button', { name: 'Create invite link' }).click();
+  const invite = (await owner.locator('.invite-url').textContent()).trim();
+  assert.ok(invite.startsWith(`${server.url}/invite/`));
+
+  const teammate = await (await browser.newContext()).newPage();
+  await teammate.goto(invite);
+  await hydrated(teammate);
+  await teammate.getByText('You are invited to Shop as member.').waitFor();
+  await fill(teammate, 'email', 'teammate@example.com');
+  await fill(teammate, 'password', PASSWORD);
+  await teammate.getByRole('button', { name: 'Create account' }).click();
+  await teammate.locator('.issue-row', { hasText: 'SignupError' }).waitFor({ timeout: 15_000 });
+  await hydrated(teammate);
+  await teammate.getByRole('link', { name: 'Projects' }).click();
+  await teammate.getByRole('link', { name: 'Shop' }).click();
+  await teammate.getByText('You are member').waitFor();
+  assert.equal(await teammate.getByRole('button', { name: 'Delete project' }).count(), 0, 'members cannot delete');
+  assert.equal(await teammate.getByRole('link', { name: 'Users' }).count(), 0, 'only the owner administers users');
+
+  await teammate.getByRole('button', { name: 'Sign out' }).click();
+  await teammate.waitForURL(/\/login$/);
+  await teammate.goto(server.url);
+  await teammate.waitForURL(/\/login$/);
+  assert.deepEqual(problems, []);
+});
+
+test('a wrong password is refused on the sign-in page', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url}/login`);
+  await hydrated(page);
+  await fill(page, 'email', 'founder@example.com');
+  await fill(page, 'password', 'not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wrong email or password' }).waitFor();
+  await fill(page, 'password', PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${server.url}/`);
+  await hydrated(page);
+});

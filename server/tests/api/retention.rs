@@ -1,0 +1,76 @@
+//! Retention: events past their age or past their issue's cap are deleted, and issue counts,
+//! first and last seen stay those of the events that remain.
+
+use crate::helpers::{Options, TestApp, envelope_with_event, spawn_app, spawn_app_with};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
+use serde_json::json;
+use server::store::entities::{attachment, event, issue};
+
+async fn send(app: &TestApp, n: u32, kind: &str) {
+    let body = envelope_with_event(&format!("{n:032x}"), json!({"exception": [{"type": kind, "value": "boom"}]}));
+    assert_eq!(app.post_envelope(body).await.status(), 200);
+}
+
+/// Moves an event `days` into the past, as if it had arrived then.
+async fn age(app: &TestApp, n: u32, days: i64) {
+    let at = chrono::Utc::now() - chrono::Duration::days(days);
+    let sql = match app.db.get_database_backend() {
+        DbBackend::Postgres => "UPDATE event SET timestamp = $1 WHERE event_id = $2",
+        _ => "UPDATE event SET timestamp = ? WHERE event_id = ?",
+    };
+    let statement =
+        Statement::from_sql_and_values(app.db.get_database_backend(), sql, [at.into(), format!("{n:032x}").into()]);
+    app.db.execute_raw(statement).await.expect("age the event");
+}
+
+async fn issue_named(app: &TestApp, kind: &str) -> Option<issue::Model> {
+    app.issues().await.into_iter().find(|issue| issue.title.starts_with(kind))
+}
+
+#[tokio::test]
+async fn events_past_the_retention_age_go_and_issue_counters_follow() {
+    let app = spawn_app().await;
+    for n in 1..=3 {
+        send(&app, n, "KeptError").await;
+    }
+    send(&app, 4, "GoneError").await;
+    let late =
+        format!("{{\"event_id\":\"{:032x}\"}}\n{{\"type\":\"attachment\",\"length\":3,\"filename\":\"a\"}}\nabc\n", 4);
+    assert_eq!(app.post_envelope(late).await.status(), 200);
+    for (n, days) in [(1, 100), (2, 95), (4, 120)] {
+        age(&app, n, days).await;
+    }
+
+    let deleted = app.retention.run_once(&app.writer).await;
+    assert_eq!(deleted, 3);
+
+    let kept = issue_named(&app, "KeptError").await.expect("the issue with a fresh event stays");
+    let remaining =
+        event::Entity::find().filter(event::Column::IssueId.eq(kept.id)).all(&app.db).await.expect("events");
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(kept.event_count, 1, "the count is that of the events kept");
+    assert_eq!((kept.first_seen, kept.last_seen), (remaining[0].timestamp, remaining[0].timestamp));
+    assert!(issue_named(&app, "GoneError").await.is_none(), "an issue without events goes too");
+    assert!(
+        attachment::Entity::find().all(&app.db).await.expect("attachments").is_empty(),
+        "and the files of deleted events"
+    );
+    assert_eq!(app.retention.run_once(&app.writer).await, 0, "nothing left to delete");
+}
+
+#[tokio::test]
+async fn an_issue_keeps_only_its_newest_events_up_to_the_cap() {
+    let app = spawn_app_with(Options { retention_max_events_per_issue: Some(3), ..Options::default() }).await;
+    for n in 1..=5 {
+        send(&app, n, "BusyError").await;
+        age(&app, n, i64::from(10 - n)).await;
+    }
+    assert_eq!(app.retention.run_once(&app.writer).await, 2);
+    let busy = issue_named(&app, "BusyError").await.expect("issue");
+    assert_eq!(busy.event_count, 3);
+    let ids: Vec<String> =
+        event::Entity::find().all(&app.db).await.expect("events").into_iter().map(|e| e.event_id).collect();
+    for oldest in [1u32, 2] {
+        assert!(!ids.contains(&format!("{oldest:032x}")), "the oldest events went");
+    }
+}
