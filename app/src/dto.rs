@@ -1,6 +1,6 @@
 //! Requests and answers of the REST API (`/api/0/`), which the dashboard uses too.
 
-use crate::model::{IssueStatus, Role, Scope};
+use crate::model::{IgnoreUntil, IssueStatus, Role, Scope};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -208,17 +208,120 @@ pub struct CreatedToken {
     pub info: TokenInfo,
 }
 
+/// A triage decision on an issue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct IssueUpdate {
-    pub status: IssueStatus,
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum TriageAction {
+    Resolve,
+    /// Resolved by the next release: events of the current release do not reopen it.
+    ResolveInNextRelease,
+    Ignore {
+        until: IgnoreUntil,
+    },
+    Unresolve,
+    /// Assign to a user, or unassign with `null`.
+    Assign {
+        user_id: Option<i64>,
+    },
+}
+
+/// The same decision for many issues: the listed ones, or every issue of the project with the
+/// given status (the list's current filter).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BulkTriage {
+    #[serde(default)]
+    pub ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub all_with_status: Option<IssueStatus>,
+    #[serde(flatten)]
+    pub action: TriageAction,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NewComment {
+    pub text: String,
+}
+
+/// One entry of an issue's activity log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Activity {
+    pub id: i64,
+    pub issue_id: i64,
+    /// `None` when the system did it (a regression, an escalation).
+    pub user: Option<String>,
+    pub kind: ActivityKind,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct BulkIssueUpdate {
-    pub ids: Vec<i64>,
-    pub status: IssueStatus,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ActivityKind {
+    Resolved,
+    ResolvedInRelease {
+        release: String,
+    },
+    Ignored {
+        until: IgnoreUntil,
+    },
+    Unresolved,
+    Assigned {
+        to: String,
+    },
+    Unassigned,
+    Commented {
+        text: String,
+    },
+    Regressed {
+        release: Option<String>,
+    },
+    Escalated,
+    /// The time it was ignored for passed.
+    IgnoreExpired,
+}
+
+/// How often a tag value appears among an issue's events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TagValues {
+    pub key: String,
+    /// Events with the tag.
+    pub total: i64,
+    /// The most frequent values, most frequent first.
+    pub top: Vec<TagValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TagValue {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Events of an issue in one hour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HourCount {
+    pub hour: DateTime<Utc>,
+    pub count: i64,
+}
+
+/// Everything the issue page shows above its events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IssueDetail {
+    pub issue: crate::model::IssueSummary,
+    pub project_name: String,
+    pub first_release: Option<String>,
+    pub last_release: Option<String>,
+    pub environments: Vec<String>,
+    pub tags: Vec<TagValues>,
+    /// The last 14 days, hour by hour (hours without events left out).
+    pub histogram: Vec<HourCount>,
 }
 
 /// How many issues a bulk update changed.

@@ -1,6 +1,7 @@
 //! Messages the server pushes to every open dashboard over `/api/0/live`.
 
-use crate::model::IssueSummary;
+use crate::dto::Activity;
+use crate::model::{EventSummary, IssueSummary};
 use serde::{Deserialize, Serialize};
 
 /// Path of the dashboard's WebSocket.
@@ -24,14 +25,22 @@ pub enum LiveChange {
     IssueCreated { issue: IssueSummary },
     /// An existing issue changed: more events, a new last-seen time, a new status.
     IssueUpdated { issue: IssueSummary },
+    /// New events of an issue were stored (the issue page's live tail).
+    EventsAdded { project_id: i64, issue_id: i64, events: Vec<EventSummary> },
+    /// A teammate (or the system) triaged or commented on an issue.
+    ActivityAdded { project_id: i64, activity: Activity },
     /// The server dropped messages for this client (it read too slowly): refetch everything.
     Resync,
 }
 
 impl LiveChange {
-    pub fn issue(&self) -> Option<&IssueSummary> {
+    /// The project the change belongs to; `None` for messages about the connection.
+    pub fn project_id(&self) -> Option<i64> {
         match self {
-            LiveChange::IssueCreated { issue } | LiveChange::IssueUpdated { issue } => Some(issue),
+            LiveChange::IssueCreated { issue } | LiveChange::IssueUpdated { issue } => Some(issue.project_id),
+            LiveChange::EventsAdded { project_id, .. } | LiveChange::ActivityAdded { project_id, .. } => {
+                Some(*project_id)
+            }
             LiveChange::Connected | LiveChange::Resync => None,
         }
     }

@@ -92,6 +92,75 @@ impl FromStr for IssueStatus {
     }
 }
 
+/// Why an unresolved issue needs a look again: it came back after being resolved, or its
+/// ignore condition was met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Substatus {
+    Regressed,
+    Escalating,
+}
+
+impl Substatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Substatus::Regressed => "regressed",
+            Substatus::Escalating => "escalating",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Substatus> {
+        [Substatus::Regressed, Substatus::Escalating].into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// How long an ignored issue stays ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoreUntil {
+    Forever,
+    /// For this many minutes.
+    Minutes(u32),
+    /// Until this many more events.
+    MoreEvents(u32),
+    /// Until this many more users are affected.
+    MoreUsers(u32),
+}
+
+impl IgnoreUntil {
+    /// "forever", "for 30 minutes", "until 10 more events", "until 5 more users".
+    pub fn describe(self) -> String {
+        match self {
+            IgnoreUntil::Forever => "forever".to_owned(),
+            IgnoreUntil::Minutes(minutes) if minutes % 1440 == 0 => plural(minutes / 1440, "day", "for"),
+            IgnoreUntil::Minutes(minutes) if minutes % 60 == 0 => plural(minutes / 60, "hour", "for"),
+            IgnoreUntil::Minutes(minutes) => plural(minutes, "minute", "for"),
+            IgnoreUntil::MoreEvents(events) => plural(events, "more event", "until"),
+            IgnoreUntil::MoreUsers(users) => plural(users, "more user", "until"),
+        }
+    }
+}
+
+fn plural(count: u32, noun: &str, preposition: &str) -> String {
+    format!("{preposition} {}", counted(count.into(), noun))
+}
+
+/// "1 event", "3 events".
+pub fn counted(count: i64, noun: &str) -> String {
+    let s = if count == 1 { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}
+
+/// The teammate an issue is assigned to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Assignee {
+    pub id: i64,
+    pub email: String,
+}
+
 /// A user's role in a project. Each role may do what the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -173,9 +242,16 @@ pub struct IssueSummary {
     pub culprit: String,
     pub level: Level,
     pub status: IssueStatus,
+    #[serde(default)]
+    pub substatus: Option<Substatus>,
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub event_count: i64,
+    /// Distinct users who met it.
+    #[serde(default)]
+    pub user_count: i64,
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
 }
 
 /// One event in a list of an issue's events.
@@ -208,6 +284,19 @@ pub struct EventDetail {
     pub issue_id: i64,
     pub event: crate::event::Event,
     pub attachments: Vec<AttachmentInfo>,
+    /// The issue's events around this one, by time.
+    #[serde(default)]
+    pub neighbors: EventNeighbors,
+}
+
+/// Ids of the events to step to from one event of an issue; `None` at either end.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EventNeighbors {
+    pub oldest: Option<String>,
+    pub older: Option<String>,
+    pub newer: Option<String>,
+    pub newest: Option<String>,
 }
 
 /// How the ingest requests of one project ended since the server started:
@@ -271,6 +360,16 @@ mod tests {
         assert_eq!(time_ago(now - chrono::Duration::hours(3), now), "3 h ago");
         assert_eq!(time_ago(now - chrono::Duration::days(12), now), "12 d ago");
         assert_eq!(time_ago(now + chrono::Duration::seconds(30), now), "just now");
+    }
+
+    #[test]
+    fn ignore_periods_read_like_a_sentence() {
+        assert_eq!(IgnoreUntil::Forever.describe(), "forever");
+        assert_eq!(IgnoreUntil::Minutes(30).describe(), "for 30 minutes");
+        assert_eq!(IgnoreUntil::Minutes(60).describe(), "for 1 hour");
+        assert_eq!(IgnoreUntil::Minutes(2880).describe(), "for 2 days");
+        assert_eq!(IgnoreUntil::MoreEvents(1).describe(), "until 1 more event");
+        assert_eq!(IgnoreUntil::MoreUsers(10).describe(), "until 10 more users");
     }
 
     #[test]

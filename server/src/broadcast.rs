@@ -1,7 +1,7 @@
 //! The live hub: after the writer commits a batch it publishes what changed, and every open
 //! dashboard receives it over its WebSocket. Publishing never waits for a client: each client
 //! has a bounded backlog, and one that falls behind is told to resync instead. The socket is
-//! only for signed-in users, opened from this server's pages, and carries only the issues of
+//! only for signed-in users, opened from this server's pages, and carries only the changes of
 //! the projects the user may read.
 
 use crate::api::ApiError;
@@ -80,8 +80,8 @@ async fn serve(socket: WebSocket, hub: LiveHub, readable: Option<Vec<i64>>) {
     if outgoing.send(Message::text(encode(&LiveUpdate { seq, change: LiveChange::Connected }))).await.is_err() {
         return;
     }
-    let visible = |change: &LiveChange| match (change.issue(), &readable) {
-        (Some(issue), Some(projects)) => projects.contains(&issue.project_id),
+    let visible = |change: &LiveChange| match (change.project_id(), &readable) {
+        (Some(project_id), Some(projects)) => projects.contains(&project_id),
         _ => true,
     };
     loop {

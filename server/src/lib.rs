@@ -17,5 +17,7 @@ pub mod error;
 pub mod ingest;
 pub mod retention;
 pub mod security;
+pub mod snoozes;
 pub mod startup;
 pub mod store;
+pub mod triage;

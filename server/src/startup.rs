@@ -147,6 +147,7 @@ impl Application {
     /// Serves until `shutdown` completes, then lets the writer store what it was given.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let Application { listener, router, writer, writer_task, retention, .. } = self;
+        let snooze_task = tokio::spawn(crate::snoozes::run(writer.clone()));
         let retention_task = tokio::spawn(retention.run(writer));
         // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
         let app = MapRequestLayer::new(|mut request: Request| {
@@ -159,8 +160,9 @@ impl Application {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await?;
-        // The retention job holds a handle on the writer: stop it so the writer can drain and end.
+        // The jobs hold handles on the writer: stop them so the writer can drain and end.
         retention_task.abort();
+        snooze_task.abort();
         writer_task.await.context("the writer task failed")?;
         Ok(())
     }

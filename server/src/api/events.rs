@@ -6,10 +6,11 @@ use crate::auth::{Principal, access};
 use crate::startup::AppState;
 use crate::store::{events, issues};
 use app::model::{EventDetail, EventSummary, Role};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Json, Response};
 use protocol::ids::ProjectId;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,7 +18,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(for_issue))
         .routes(routes!(latest))
+        .routes(routes!(of_issue))
         .routes(routes!(detail))
+        .routes(routes!(raw))
         .routes(routes!(attachment))
 }
 
@@ -33,16 +36,40 @@ async fn readable_project(state: &AppState, principal: &Principal, project: i64)
     Ok(ProjectId::from_db(project))
 }
 
-/// An issue's events, newest first.
-#[utoipa::path(get, path = "/api/0/issues/{id}/events/", tag = "events",
+/// Events per page of an issue's event list.
+pub const EVENTS_PAGE: u64 = 50;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// 1 for the newest events (the default).
+    pub page: Option<u64>,
+}
+
+/// A page of an issue's events, newest first, 50 per page.
+#[utoipa::path(get, path = "/api/0/issues/{id}/events/", tag = "events", params(PageQuery),
     responses((status = 200, body = Vec<EventSummary>), (status = 404)))]
 async fn for_issue(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<Vec<EventSummary>>, ApiError> {
     issue_project(&state, &principal, id).await?;
-    Ok(Json(events::for_issue(&state.db, id, super::issues::PAGE).await?))
+    let offset = query.page.unwrap_or(1).saturating_sub(1).saturating_mul(EVENTS_PAGE);
+    Ok(Json(events::for_issue(&state.db, id, offset, EVENTS_PAGE).await?))
+}
+
+/// One event of the issue, whole, with the events around it.
+#[utoipa::path(get, path = "/api/0/issues/{id}/events/{event_id}/", tag = "events",
+    responses((status = 200, body = EventDetail), (status = 404)))]
+async fn of_issue(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, event_id)): Id<(i64, String)>,
+) -> Result<Json<EventDetail>, ApiError> {
+    let project = issue_project(&state, &principal, id).await?;
+    let detail = events::detail(&state.db, project, &event_id).await?.filter(|detail| detail.issue_id == id);
+    detail.map(Json).ok_or(ApiError::NotFound("event"))
 }
 
 /// An issue's newest event, whole.
@@ -69,6 +96,20 @@ async fn detail(
     events::detail(&state.db, project, &event_id).await?.map(Json).ok_or(ApiError::NotFound("event"))
 }
 
+/// The stored event as a JSON download (after scrubbing and normalization).
+#[utoipa::path(get, path = "/api/0/projects/{id}/events/{event_id}/json/", tag = "events",
+    responses((status = 200, content_type = "application/json"), (status = 404)))]
+async fn raw(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((project, event_id)): Id<(i64, String)>,
+) -> Result<Response, ApiError> {
+    let project = readable_project(&state, &principal, project).await?;
+    let detail = events::detail(&state.db, project, &event_id).await?.ok_or(ApiError::NotFound("event"))?;
+    let json = serde_json::to_vec_pretty(&detail.event).map_err(|err| ApiError::Invalid(err.to_string()))?;
+    Ok(download(&format!("{}.json", detail.event.event_id), "application/json", json))
+}
+
 /// An attachment's bytes, as a download.
 #[utoipa::path(get, path = "/api/0/projects/{id}/events/{event_id}/attachments/{attachment_id}/", tag = "events",
     responses((status = 200, content_type = "application/octet-stream"), (status = 404)))]
@@ -81,10 +122,12 @@ async fn attachment(
     let file = events::attachment(&state.db, project, &event_id, attachment_id)
         .await?
         .ok_or(ApiError::NotFound("attachment"))?;
-    let disposition = format!("attachment; filename=\"{}\"", file.filename.replace(['"', '\\', '\r', '\n'], "_"));
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
-        file.data,
-    )
-        .into_response())
+    Ok(download(&file.filename, "application/octet-stream", file.data))
+}
+
+/// A file download with a name the header cannot be broken by.
+fn download(filename: &str, content_type: &'static str, data: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"));
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], data)
+        .into_response()
 }

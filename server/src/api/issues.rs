@@ -1,95 +1,210 @@
-//! Issues: read by every member of their project, triaged by members.
+//! Issues: read by every member of their project, triaged by members. Every decision goes to
+//! the issue's activity log and out to every open dashboard.
 
 use super::ApiError;
 use super::extract::{Body, Id};
 use crate::auth::{Principal, access};
 use crate::startup::AppState;
-use crate::store::issues;
-use app::dto::{BulkIssueUpdate, IssueUpdate, Updated};
+use crate::store::decisions::{self, Actor, DecisionError};
+use crate::store::entities::issue;
+use crate::store::{begin_write, issues, projects};
+use app::dto::{Activity, BulkTriage, IssueDetail, TriageAction, Updated};
 use app::live::LiveChange;
-use app::model::{IssueSummary, Role};
-use axum::extract::State;
+use app::model::{IssueStatus, IssueSummary, Role};
+use axum::extract::{Query, State};
 use axum::response::Json;
+use chrono::{Duration, Utc};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Most issues a list answers with.
 pub const PAGE: u64 = 100;
+/// How far back the issue page's histogram reaches.
+const HISTOGRAM_DAYS: i64 = 14;
+/// Most issues one bulk decision changes.
+const MAX_BULK: usize = 10_000;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(all)).routes(routes!(for_project, bulk_update)).routes(routes!(show, update))
+    OpenApiRouter::new()
+        .routes(routes!(all, bulk_update_all))
+        .routes(routes!(for_project, bulk_update))
+        .routes(routes!(show, update))
+}
+
+/// Narrows a list of issues.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct IssueFilter {
+    /// Only issues with this status.
+    pub status: Option<IssueStatus>,
 }
 
 /// The issues of every project the caller may see, most recent activity first.
-pub async fn visible(state: &AppState, principal: &Principal) -> Result<Vec<IssueSummary>, ApiError> {
+pub async fn visible(
+    state: &AppState,
+    principal: &Principal,
+    filter: &IssueFilter,
+) -> Result<Vec<IssueSummary>, ApiError> {
     let projects = access::readable_projects(&state.db, principal).await?;
-    Ok(issues::in_projects(&state.db, projects.as_deref(), PAGE).await?)
+    Ok(issues::in_projects(&state.db, projects.as_deref(), filter.status, PAGE).await?)
 }
 
 /// Issues of all your projects.
-#[utoipa::path(get, path = "/api/0/issues/", tag = "issues", responses((status = 200, body = Vec<IssueSummary>)))]
-async fn all(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<IssueSummary>>, ApiError> {
-    Ok(Json(visible(&state, &principal).await?))
+#[utoipa::path(get, path = "/api/0/issues/", tag = "issues", params(IssueFilter),
+    responses((status = 200, body = Vec<IssueSummary>)))]
+async fn all(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(filter): Query<IssueFilter>,
+) -> Result<Json<Vec<IssueSummary>>, ApiError> {
+    Ok(Json(visible(&state, &principal, &filter).await?))
 }
 
 /// A project's issues.
-#[utoipa::path(get, path = "/api/0/projects/{id}/issues/", tag = "issues",
+#[utoipa::path(get, path = "/api/0/projects/{id}/issues/", tag = "issues", params(IssueFilter),
     responses((status = 200, body = Vec<IssueSummary>), (status = 404)))]
 async fn for_project(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
+    Query(filter): Query<IssueFilter>,
 ) -> Result<Json<Vec<IssueSummary>>, ApiError> {
     access::require(&state.db, &principal, id, Role::Viewer, "project").await?;
-    Ok(Json(issues::in_projects(&state.db, Some(&[id]), PAGE).await?))
+    Ok(Json(issues::in_projects(&state.db, Some(&[id]), filter.status, PAGE).await?))
 }
 
-/// Sets the status of many of the project's issues at once (member).
-#[utoipa::path(put, path = "/api/0/projects/{id}/issues/", tag = "issues", request_body = BulkIssueUpdate,
-    responses((status = 200, body = Updated), (status = 403), (status = 404)))]
+/// Applies one decision to many issues of the projects you triage: the listed ones, or all with
+/// a status (the list's filter).
+#[utoipa::path(put, path = "/api/0/issues/", tag = "issues", request_body = BulkTriage,
+    responses((status = 200, body = Updated), (status = 403), (status = 422)))]
+async fn bulk_update_all(
+    State(state): State<AppState>,
+    principal: Principal,
+    Body(body): Body<BulkTriage>,
+) -> Result<Json<Updated>, ApiError> {
+    let projects = access::triageable_projects(&state.db, &principal).await?;
+    if projects.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ApiError::Forbidden("your role in these projects does not allow this"));
+    }
+    bulk(&state, &principal, projects.as_deref(), body).await
+}
+
+/// Applies one decision to many of the project's issues: the listed ones, or all with a status
+/// (member).
+#[utoipa::path(put, path = "/api/0/projects/{id}/issues/", tag = "issues", request_body = BulkTriage,
+    responses((status = 200, body = Updated), (status = 403), (status = 404), (status = 422)))]
 async fn bulk_update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
-    Body(body): Body<BulkIssueUpdate>,
+    Body(body): Body<BulkTriage>,
 ) -> Result<Json<Updated>, ApiError> {
     access::require(&state.db, &principal, id, Role::Member, "project").await?;
-    let changed = issues::set_status(&state.db, id, &body.ids, body.status).await?;
+    bulk(&state, &principal, Some(&[id]), body).await
+}
+
+/// Applies the decision to the selected issues of `projects` in one transaction.
+async fn bulk(
+    state: &AppState,
+    principal: &Principal,
+    projects: Option<&[i64]>,
+    body: BulkTriage,
+) -> Result<Json<Updated>, ApiError> {
+    if body.ids.is_none() && body.all_with_status.is_none() {
+        return Err(ApiError::Invalid("name the issues: `ids`, or `all_with_status`".to_owned()));
+    }
+    let txn = begin_write(&state.db).await?;
+    let selected = issues::selected(&txn, projects, body.ids.as_deref(), body.all_with_status).await?;
+    if selected.len() > MAX_BULK {
+        return Err(ApiError::Invalid(format!("at most {MAX_BULK} issues change at once")));
+    }
+    let now = Utc::now();
+    let mut changed = Vec::new();
+    let mut activity = Vec::new();
+    for row in selected {
+        let (row, entry) = decisions::apply(&txn, row, &body.action, actor(principal), now).await.map_err(refused)?;
+        if let Some(entry) = entry {
+            activity.push((row.project_id, entry));
+            changed.push(row);
+        }
+    }
+    txn.commit().await?;
     let updated = changed.len() as u64;
-    state.hub.publish(changed.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
+    publish(state, issues::summaries(&state.db, changed).await?, activity);
     Ok(Json(Updated { updated }))
 }
 
-/// An issue and the role that lets the caller see it; 404 for issues of other projects.
-async fn readable(state: &AppState, principal: &Principal, id: i64, needed: Role) -> Result<IssueSummary, ApiError> {
+/// An issue, when the caller has the role needed in its project; 404 for other projects.
+pub async fn readable(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    needed: Role,
+) -> Result<issue::Model, ApiError> {
     let row = issues::get(&state.db, id).await?.ok_or(ApiError::NotFound("issue"))?;
     access::require(&state.db, principal, row.project_id, needed, "issue").await?;
-    Ok(issues::summary(row))
+    Ok(row)
 }
 
-/// One issue.
+/// One issue with what its page shows above the events: releases, environments, tag values and
+/// the hourly histogram of the last 14 days.
 #[utoipa::path(get, path = "/api/0/issues/{id}/", tag = "issues",
-    responses((status = 200, body = IssueSummary), (status = 404)))]
+    responses((status = 200, body = IssueDetail), (status = 404)))]
 async fn show(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
-) -> Result<Json<IssueSummary>, ApiError> {
-    Ok(Json(readable(&state, &principal, id, Role::Viewer).await?))
+) -> Result<Json<IssueDetail>, ApiError> {
+    let row = readable(&state, &principal, id, Role::Viewer).await?;
+    let project_name = projects::get(&state.db, row.project_id).await?.map(|project| project.name).unwrap_or_default();
+    let (first_release, last_release) = (row.first_release.clone(), row.last_release.clone());
+    let tags = issues::tag_values(&state.db, id).await?;
+    let environments = tags
+        .iter()
+        .find(|tag| tag.key == "environment")
+        .map(|tag| tag.top.iter().map(|value| value.value.clone()).collect())
+        .unwrap_or_default();
+    let histogram = issues::histogram(&state.db, id, Utc::now() - Duration::days(HISTOGRAM_DAYS)).await?;
+    let issue = issues::summary_of(&state.db, row).await?;
+    Ok(Json(IssueDetail { issue, project_name, first_release, last_release, environments, tags, histogram }))
 }
 
-/// Resolves, ignores or reopens an issue (member).
-#[utoipa::path(patch, path = "/api/0/issues/{id}/", tag = "issues", request_body = IssueUpdate,
-    responses((status = 200, body = IssueSummary), (status = 403), (status = 404)))]
+/// Resolves, resolves in the next release, ignores, unresolves or assigns an issue (member).
+#[utoipa::path(patch, path = "/api/0/issues/{id}/", tag = "issues", request_body = TriageAction,
+    responses((status = 200, body = IssueSummary), (status = 403), (status = 404), (status = 422)))]
 async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
-    Body(body): Body<IssueUpdate>,
+    Body(action): Body<TriageAction>,
 ) -> Result<Json<IssueSummary>, ApiError> {
-    let issue = readable(&state, &principal, id, Role::Member).await?;
-    let changed = issues::set_status(&state.db, issue.project_id, &[id], body.status).await?;
-    let issue = changed.into_iter().next().ok_or(ApiError::NotFound("issue"))?;
-    state.hub.publish([LiveChange::IssueUpdated { issue: issue.clone() }]);
+    let project_id = readable(&state, &principal, id, Role::Member).await?.project_id;
+    let txn = begin_write(&state.db).await?;
+    let row = issues::get(&txn, id).await?.ok_or(ApiError::NotFound("issue"))?;
+    let (row, entry) = decisions::apply(&txn, row, &action, actor(&principal), Utc::now()).await.map_err(refused)?;
+    txn.commit().await?;
+    let issue = issues::summary_of(&state.db, row).await?;
+    if let Some(entry) = entry {
+        publish(&state, vec![issue.clone()], vec![(project_id, entry)]);
+    }
     Ok(Json(issue))
+}
+
+pub fn actor(principal: &Principal) -> Actor<'_> {
+    Actor { user_id: principal.user_id, email: &principal.email }
+}
+
+/// Tells every open dashboard about changed issues and new activity (with its project).
+pub fn publish(state: &AppState, changed: Vec<IssueSummary>, activity: Vec<(i64, Activity)>) {
+    let issues = changed.into_iter().map(|issue| LiveChange::IssueUpdated { issue });
+    let activity =
+        activity.into_iter().map(|(project_id, activity)| LiveChange::ActivityAdded { project_id, activity });
+    state.hub.publish(issues.chain(activity));
+}
+
+fn refused(err: DecisionError) -> ApiError {
+    match err {
+        DecisionError::Refused(reason) => ApiError::Invalid(reason.to_owned()),
+        DecisionError::Database(err) => ApiError::Database(err),
+    }
 }

@@ -3,6 +3,7 @@
 //! which role, call the store, and answer JSON or an [`ApiError`]. The dashboard renders its
 //! pages from the same functions and calls these routes from the browser.
 
+mod activity;
 mod auth;
 mod error;
 mod events;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(keys::router())
         .merge(members::router())
         .merge(issues::router())
+        .merge(activity::router())
         .merge(events::router())
         .routes(routes!(outcomes))
         .split_for_parts();

@@ -39,6 +39,18 @@ pub async fn readable_projects(db: &impl ConnectionTrait, principal: &Principal)
     Ok(Some(members::projects_of(db, principal.user_id).await?.into_iter().map(|(project, _)| project).collect()))
 }
 
+/// The projects whose issues the caller may triage (at least a member): `None` for all of them.
+pub async fn triageable_projects(db: &impl ConnectionTrait, principal: &Principal) -> Result<Option<Vec<i64>>, DbErr> {
+    if principal.cap() < Role::Member {
+        return Ok(Some(Vec::new()));
+    }
+    if principal.is_owner {
+        return Ok(None);
+    }
+    let memberships = members::projects_of(db, principal.user_id).await?;
+    Ok(Some(memberships.into_iter().filter(|(_, role)| *role >= Role::Member).map(|(project, _)| project).collect()))
+}
+
 /// Instance administration: users, invites, metrics.
 pub fn require_owner(principal: &Principal) -> Result<(), ApiError> {
     if principal.acts_as_owner() { Ok(()) } else { Err(ApiError::Forbidden("only the instance owner may do this")) }

@@ -12,6 +12,7 @@ mod origins;
 pub mod outcomes;
 mod rate_limit;
 pub mod scrub;
+pub mod tags;
 
 use crate::startup::AppState;
 use crate::store::projects::{self, IngestKey};

@@ -2,16 +2,22 @@
 
 use super::entities::{attachment, event};
 use super::writer::decode_payload;
-use app::model::{AttachmentInfo, EventDetail, EventSummary, Level};
+use app::model::{AttachmentInfo, EventDetail, EventNeighbors, EventSummary, Level};
 use protocol::ids::ProjectId;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// The newest events of an issue first.
-pub async fn for_issue(db: &impl ConnectionTrait, issue_id: i64, limit: u64) -> Result<Vec<EventSummary>, DbErr> {
+/// A page of an issue's events, newest first.
+pub async fn for_issue(
+    db: &impl ConnectionTrait,
+    issue_id: i64,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<EventSummary>, DbErr> {
     let rows = event::Entity::find()
         .filter(event::Column::IssueId.eq(issue_id))
         .order_by_desc(event::Column::Timestamp)
         .order_by_desc(event::Column::Id)
+        .offset(offset)
         .limit(limit)
         .all(db)
         .await?;
@@ -84,7 +90,49 @@ pub async fn detail(
             size,
         })
         .collect();
-    Ok(Some(EventDetail { issue_id: row.issue_id, event, attachments }))
+    let neighbors = neighbors(db, &row).await?;
+    Ok(Some(EventDetail { issue_id: row.issue_id, event, attachments, neighbors }))
+}
+
+/// The events of the same issue to step to, ordered by time then id.
+async fn neighbors(db: &impl ConnectionTrait, row: &event::Model) -> Result<EventNeighbors, DbErr> {
+    let same_issue = || {
+        event::Entity::find()
+            .select_only()
+            .column(event::Column::EventId)
+            .filter(event::Column::IssueId.eq(row.issue_id))
+            .filter(event::Column::Id.ne(row.id))
+    };
+    let before = Condition::any()
+        .add(event::Column::Timestamp.lt(row.timestamp))
+        .add(Condition::all().add(event::Column::Timestamp.eq(row.timestamp)).add(event::Column::Id.lt(row.id)));
+    let after = Condition::any()
+        .add(event::Column::Timestamp.gt(row.timestamp))
+        .add(Condition::all().add(event::Column::Timestamp.eq(row.timestamp)).add(event::Column::Id.gt(row.id)));
+    let first = |query: sea_orm::Select<event::Entity>| query.into_tuple::<String>().one(db);
+    let older = first(
+        same_issue().filter(before.clone()).order_by_desc(event::Column::Timestamp).order_by_desc(event::Column::Id),
+    )
+    .await?;
+    let newer = first(
+        same_issue().filter(after.clone()).order_by_asc(event::Column::Timestamp).order_by_asc(event::Column::Id),
+    )
+    .await?;
+    let oldest = match older {
+        Some(_) => {
+            first(same_issue().filter(before).order_by_asc(event::Column::Timestamp).order_by_asc(event::Column::Id))
+                .await?
+        }
+        None => None,
+    };
+    let newest = match newer {
+        Some(_) => {
+            first(same_issue().filter(after).order_by_desc(event::Column::Timestamp).order_by_desc(event::Column::Id))
+                .await?
+        }
+        None => None,
+    };
+    Ok(EventNeighbors { oldest, older, newer, newest })
 }
 
 /// One attachment of an event in the project, with its bytes.

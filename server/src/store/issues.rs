@@ -1,53 +1,92 @@
 //! Reading issues for the dashboard and the API.
 
-use super::entities::issue;
-use app::model::{IssueStatus, IssueSummary, Level};
-use sea_orm::sea_query::Expr;
+use super::entities::{issue, issue_hour, issue_tag, user};
+use app::dto::{HourCount, TagValue, TagValues};
+use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::BTreeMap;
 
-/// Issues of the given projects (all when `None`), most recent activity first.
+/// Most values listed per tag key on the issue page.
+const TOP_TAG_VALUES: usize = 5;
+
+/// Issues of the given projects (all when `None`), optionally with one status, most recent
+/// activity first.
 pub async fn in_projects(
     db: &impl ConnectionTrait,
     projects: Option<&[i64]>,
+    status: Option<IssueStatus>,
     limit: u64,
 ) -> Result<Vec<IssueSummary>, DbErr> {
     let mut query = issue::Entity::find();
     if let Some(projects) = projects {
         query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
     }
+    if let Some(status) = status {
+        query = query.filter(issue::Column::Status.eq(status.as_str()));
+    }
     let rows =
         query.order_by_desc(issue::Column::LastSeen).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
-    Ok(rows.into_iter().map(summary).collect())
+    summaries(db, rows).await
+}
+
+/// The issues of the given projects (all when `None`) among `ids`, or all of them with `status`.
+pub async fn selected(
+    db: &impl ConnectionTrait,
+    projects: Option<&[i64]>,
+    ids: Option<&[i64]>,
+    status: Option<IssueStatus>,
+) -> Result<Vec<issue::Model>, DbErr> {
+    let mut query = issue::Entity::find();
+    if let Some(projects) = projects {
+        query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
+    }
+    if let Some(ids) = ids {
+        query = query.filter(issue::Column::Id.is_in(ids.iter().copied()));
+    }
+    if let Some(status) = status {
+        query = query.filter(issue::Column::Status.eq(status.as_str()));
+    }
+    query.order_by_asc(issue::Column::Id).all(db).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<issue::Model>, DbErr> {
     issue::Entity::find_by_id(id).one(db).await
 }
 
-/// Sets the status of the project's issues among `ids`; returns the changed issues.
-pub async fn set_status(
-    db: &impl ConnectionTrait,
-    project: i64,
-    ids: &[i64],
-    status: IssueStatus,
-) -> Result<Vec<IssueSummary>, DbErr> {
-    issue::Entity::update_many()
-        .col_expr(issue::Column::Status, Expr::value(status.as_str()))
-        .filter(issue::Column::ProjectId.eq(project))
-        .filter(issue::Column::Id.is_in(ids.iter().copied()))
-        .exec(db)
-        .await?;
-    let rows = issue::Entity::find()
-        .filter(issue::Column::ProjectId.eq(project))
-        .filter(issue::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(summary).collect())
+/// The rows as the dashboard shows them, with their assignees' emails.
+pub async fn summaries(db: &impl ConnectionTrait, rows: Vec<issue::Model>) -> Result<Vec<IssueSummary>, DbErr> {
+    let assignee_ids: Vec<i64> = rows.iter().filter_map(|row| row.assignee_id).collect();
+    let emails: BTreeMap<i64, String> = if assignee_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Email])
+            .filter(user::Column::Id.is_in(assignee_ids))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let assignee = row.assignee_id.and_then(|id| Some(Assignee { id, email: emails.get(&id)?.clone() }));
+            summary(row, assignee)
+        })
+        .collect())
+}
+
+pub async fn summary_of(db: &impl ConnectionTrait, row: issue::Model) -> Result<IssueSummary, DbErr> {
+    let mut one = summaries(db, vec![row]).await?;
+    one.pop().ok_or_else(|| DbErr::Custom("an issue went missing".to_owned()))
 }
 
 /// The row as the dashboard shows it. Values the database holds were written by Faultline, so an
 /// unknown one means a newer version wrote it; it reads as the default instead of failing.
-pub fn summary(row: issue::Model) -> IssueSummary {
+fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
     IssueSummary {
         id: row.id,
         project_id: row.project_id,
@@ -55,8 +94,53 @@ pub fn summary(row: issue::Model) -> IssueSummary {
         culprit: row.culprit,
         level: Level::parse(&row.level).unwrap_or_default(),
         status: row.status.parse::<IssueStatus>().unwrap_or_default(),
+        substatus: row.substatus.as_deref().and_then(Substatus::parse),
         first_seen: row.first_seen,
         last_seen: row.last_seen,
         event_count: row.event_count,
+        user_count: row.user_count,
+        assignee,
     }
+}
+
+/// The issue's tag keys with their most frequent values, keys in alphabetical order.
+pub async fn tag_values(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<TagValues>, DbErr> {
+    let rows = issue_tag::Entity::find()
+        .filter(issue_tag::Column::IssueId.eq(issue_id))
+        .order_by_asc(issue_tag::Column::Key)
+        .order_by_desc(issue_tag::Column::Count)
+        .order_by_asc(issue_tag::Column::Value)
+        .all(db)
+        .await?;
+    let mut keys: Vec<TagValues> = Vec::new();
+    for row in rows {
+        let same_key = keys.last_mut().filter(|tag| tag.key == row.key);
+        let tag = match same_key {
+            Some(tag) => tag,
+            None => {
+                keys.push(TagValues { key: row.key.clone(), total: 0, top: Vec::new() });
+                keys.last_mut().expect("just pushed")
+            }
+        };
+        tag.total += row.count;
+        if tag.top.len() < TOP_TAG_VALUES {
+            tag.top.push(TagValue { value: row.value, count: row.count });
+        }
+    }
+    Ok(keys)
+}
+
+/// The issue's events per hour since `since`, oldest first; hours without events left out.
+pub async fn histogram(
+    db: &impl ConnectionTrait,
+    issue_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<HourCount>, DbErr> {
+    let rows = issue_hour::Entity::find()
+        .filter(issue_hour::Column::IssueId.eq(issue_id))
+        .filter(issue_hour::Column::Hour.gte(since))
+        .order_by_asc(issue_hour::Column::Hour)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| HourCount { hour: row.hour, count: row.count }).collect())
 }

@@ -2,7 +2,7 @@
 
 use super::entities::{project_member, user};
 use app::dto::MemberInfo;
-use app::model::Role;
+use app::model::{Assignee, Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
 };
@@ -68,6 +68,25 @@ pub async fn list(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Memb
             continue;
         };
         out.push(MemberInfo { user_id: user.id, email: user.email, role });
+    }
+    out.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(out)
+}
+
+/// Who may be assigned the project's issues: the instance owner and the members who may triage.
+pub async fn assignable(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Assignee>, DbErr> {
+    let mut out: Vec<Assignee> = user::Entity::find()
+        .filter(user::Column::IsOwner.eq(true))
+        .filter(user::Column::Disabled.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|user| Assignee { id: user.id, email: user.email })
+        .collect();
+    for member in list(db, project_id).await? {
+        if member.role >= Role::Member && !out.iter().any(|known| known.id == member.user_id) {
+            out.push(Assignee { id: member.user_id, email: member.email });
+        }
     }
     out.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(out)

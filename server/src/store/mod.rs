@@ -2,6 +2,8 @@
 //! by default, PostgreSQL when `--database-url postgres://…` is given; one set of entities and
 //! migrations serves both.
 
+pub mod activity;
+pub mod decisions;
 pub mod entities;
 pub mod events;
 pub mod invites;
@@ -9,13 +11,17 @@ pub mod issues;
 pub mod members;
 mod migrations;
 pub mod projects;
+pub mod record;
 pub mod retention;
 pub mod tokens;
 pub mod users;
 pub mod writer;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -37,4 +43,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = Database::connect(options).await?;
     migrations::Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// A transaction that reads, then writes. IMMEDIATE takes SQLite's write lock up front, waiting
+/// for it if another connection holds it; a deferred transaction would fail instead when it
+/// upgrades from reading to writing.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let immediate = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(immediate).await
 }

@@ -3,8 +3,6 @@
 //! seen recomputed from the events that remain; an issue with none left is deleted.
 
 use super::entities::{attachment, event, issue};
-use super::issues::summary;
-use app::model::IssueSummary;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -23,7 +21,7 @@ pub struct Policy {
 }
 
 /// One chunk of deletions. Returns how many events went and the issues that remain changed.
-pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Vec<IssueSummary>), DbErr> {
+pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Vec<issue::Model>), DbErr> {
     let mut doomed: Vec<(i64, i64, i64, String)> = event::Entity::find()
         .select_only()
         .columns([event::Column::Id, event::Column::IssueId, event::Column::ProjectId, event::Column::EventId])
@@ -75,7 +73,7 @@ pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Ve
     let mut changed = Vec::new();
     for issue_id in touched {
         if let Some(row) = recount(db, issue_id).await? {
-            changed.push(summary(row));
+            changed.push(row);
         }
     }
     Ok((doomed.len() as u64, changed))

@@ -2,20 +2,17 @@
 //! in one transaction and answers each handler only after that transaction committed, so an
 //! acknowledged event is durable. After the commit it publishes what changed to the live hub.
 
-use super::entities::{attachment, event, issue, issue_hash};
-use super::issues::summary;
-use super::retention;
+use super::entities::issue;
+use super::{issues, record, retention};
 use crate::broadcast::LiveHub;
 use crate::ingest::fingerprint::Grouping;
+use crate::ingest::tags;
 use app::event::Event;
 use app::live::LiveChange;
-use app::model::{IssueStatus, Level};
+use app::model::{EventSummary, Level};
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -35,6 +32,11 @@ pub struct NewEvent {
     pub title: String,
     pub culprit: String,
     pub grouping: Grouping,
+    pub release: Option<String>,
+    /// The affected user (`id:…`, `email:…`, `username:…` or `ip:…`).
+    pub user_key: Option<String>,
+    /// What the issue counts the event under.
+    pub tags: Vec<(String, String)>,
     /// The normalized event as zstd-compressed JSON.
     pub payload: Vec<u8>,
     pub attachments: Vec<NewAttachment>,
@@ -67,6 +69,9 @@ impl NewEvent {
             title: event.title(),
             culprit: event.culprit(),
             grouping,
+            release: event.release.clone(),
+            user_key: tags::user_key(event),
+            tags: tags::of(event),
             payload,
             attachments,
         })
@@ -90,7 +95,7 @@ pub enum StoreError {
 }
 
 enum Write {
-    Event(NewEvent),
+    Event(Box<NewEvent>),
     /// Attachments that arrived after their event, in an envelope of their own.
     Attachments {
         project_id: ProjectId,
@@ -99,11 +104,13 @@ enum Write {
     },
     /// A chunk of retention deletes: through the writer, so they never race the counters.
     Prune(retention::Policy),
+    /// Unignores the issues whose ignore period ended by then.
+    WakeIgnored(DateTime<Utc>),
 }
 
 struct Job {
     write: Write,
-    /// How many events the job deleted (for prunes).
+    /// How many events the job deleted (prunes) or issues it woke.
     done: oneshot::Sender<Result<u64, StoreError>>,
 }
 
@@ -128,12 +135,17 @@ impl Writer {
 
     /// Queues the event and waits until the transaction holding it committed.
     pub async fn store(&self, event: NewEvent) -> Result<(), StoreError> {
-        self.submit(Write::Event(event)).await.map(|_| ())
+        self.submit(Write::Event(Box::new(event))).await.map(|_| ())
     }
 
     /// Deletes one chunk of what is past retention; returns how many events went.
     pub async fn prune(&self, policy: retention::Policy) -> Result<u64, StoreError> {
         self.submit(Write::Prune(policy)).await
+    }
+
+    /// Brings back the ignored issues whose ignore period ended by `now`; returns how many.
+    pub async fn wake_ignored(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.submit(Write::WakeIgnored(now)).await
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -196,169 +208,74 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
     tracing::debug!("writer stopped");
 }
 
-/// Stores the batch in one transaction. Returns one change per issue it touched, and per job
-/// the number of events it deleted.
+/// Stores the batch in one transaction. Returns what changed (per issue touched: the issue,
+/// its new events and activity), and per job the number of events or issues it changed.
 async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<(Vec<LiveChange>, Vec<u64>), DbErr> {
-    // IMMEDIATE takes SQLite's write lock up front, waiting for it if another connection holds
-    // it; a deferred transaction would fail instead when it upgrades from reading to writing.
-    let immediate = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    };
-    let txn = db.begin_with_options(immediate).await?;
-    let mut touched: BTreeMap<i64, (bool, issue::Model)> = BTreeMap::new();
-    let mut pruned = Vec::new();
-    let mut deleted = Vec::with_capacity(batch.len());
+    let txn = super::begin_write(db).await?;
+    let mut touched: BTreeMap<i64, Touched> = BTreeMap::new();
+    let mut activity = Vec::new();
+    // Issues changed by something else than a new event.
+    let mut changed_otherwise = Vec::new();
+    let mut counts = Vec::with_capacity(batch.len());
     for job in batch {
-        deleted.push(match &job.write {
+        counts.push(match &job.write {
             Write::Event(new) => {
-                if let Some((issue, created)) = store_event(&txn, new).await? {
-                    let was_created = touched.get(&issue.id).is_some_and(|(created, _)| *created);
-                    touched.insert(issue.id, (created || was_created, issue));
+                if let Some(recorded) = record::event(&txn, new).await? {
+                    let entry = touched.entry(recorded.issue.id).or_insert_with(|| Touched {
+                        created: recorded.created,
+                        issue: recorded.issue.clone(),
+                        events: Vec::new(),
+                    });
+                    let project_id = recorded.issue.project_id;
+                    activity.extend(recorded.reopened.map(|entry| (project_id, entry)));
+                    entry.issue = recorded.issue;
+                    entry.events.push(recorded.event);
                 }
                 0
             }
             Write::Attachments { project_id, event_id, attachments } => {
-                store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
+                record::store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
                 0
             }
             Write::Prune(policy) => {
                 let (count, changed) = retention::prune(&txn, *policy).await?;
-                pruned.extend(changed);
+                changed_otherwise.extend(changed);
+                count
+            }
+            Write::WakeIgnored(now) => {
+                let woken = record::wake_ignored(&txn, *now).await?;
+                let count = woken.len() as u64;
+                for (issue, entry) in woken {
+                    activity.push((issue.project_id, entry));
+                    changed_otherwise.push(issue);
+                }
                 count
             }
         });
     }
     txn.commit().await?;
-    let mut changes: Vec<LiveChange> = touched
-        .into_values()
-        .map(|(created, row)| {
-            let issue = summary(row);
-            if created { LiveChange::IssueCreated { issue } } else { LiveChange::IssueUpdated { issue } }
-        })
-        .collect();
-    changes.extend(pruned.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
-    Ok((changes, deleted))
+
+    let mut changes = Vec::new();
+    let recorded = issues::summaries(db, touched.values().map(|t| t.issue.clone()).collect()).await?;
+    for (touched, issue) in touched.into_values().zip(recorded) {
+        let (project_id, issue_id) = (issue.project_id, issue.id);
+        changes.push(if touched.created {
+            LiveChange::IssueCreated { issue }
+        } else {
+            LiveChange::IssueUpdated { issue }
+        });
+        changes.push(LiveChange::EventsAdded { project_id, issue_id, events: touched.events });
+    }
+    changes
+        .extend(activity.into_iter().map(|(project_id, activity)| LiveChange::ActivityAdded { project_id, activity }));
+    let changed_otherwise = issues::summaries(db, changed_otherwise).await?;
+    changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
+    Ok((changes, counts))
 }
 
-/// Groups and inserts one event. Returns its issue and whether the issue is new, or `None` when
-/// the project already has an event with this id (an SDK retry): storing it again would count it
-/// twice.
-async fn store_event(db: &impl ConnectionTrait, new: &NewEvent) -> Result<Option<(issue::Model, bool)>, DbErr> {
-    let project_id = new.project_id.get();
-    let duplicate = event::Entity::find()
-        .filter(event::Column::ProjectId.eq(project_id))
-        .filter(event::Column::EventId.eq(&new.event_id))
-        .one(db)
-        .await?;
-    if duplicate.is_some() {
-        return Ok(None);
-    }
-
-    let known = issue_hash::Entity::find()
-        .filter(issue_hash::Column::ProjectId.eq(project_id))
-        .filter(issue_hash::Column::Hash.is_in(new.grouping.hashes.iter().cloned()))
-        .all(db)
-        .await?;
-    // The first of the event's hashes that is known decides the issue.
-    let existing = new.grouping.hashes.iter().find_map(|hash| known.iter().find(|row| &row.hash == hash));
-    let existing_issue = match existing {
-        Some(row) => issue::Entity::find_by_id(row.issue_id).one(db).await?,
-        None => None,
-    };
-
-    let (issue, created) = match existing_issue {
-        Some(issue) => (record_another_event(db, issue, new).await?, false),
-        None => (open_issue(db, new).await?, true),
-    };
-    for hash in new.grouping.hashes.iter().filter(|hash| !known.iter().any(|row| &row.hash == *hash)) {
-        issue_hash::ActiveModel {
-            project_id: Set(project_id),
-            hash: Set(hash.clone()),
-            issue_id: Set(issue.id),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-
-    event::ActiveModel {
-        project_id: Set(project_id),
-        issue_id: Set(issue.id),
-        event_id: Set(new.event_id.clone()),
-        timestamp: Set(new.timestamp),
-        received: Set(new.received),
-        level: Set(new.level.as_str().to_owned()),
-        title: Set(new.title.clone()),
-        payload: Set(new.payload.clone()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    store_attachments(db, new.project_id, &new.event_id, &new.attachments, new.received).await?;
-    Ok(Some((issue, created)))
-}
-
-async fn store_attachments(
-    db: &impl ConnectionTrait,
-    project_id: ProjectId,
-    event_id: &str,
-    attachments: &[NewAttachment],
-    received: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    for file in attachments {
-        attachment::ActiveModel {
-            project_id: Set(project_id.get()),
-            event_id: Set(event_id.to_owned()),
-            filename: Set(file.filename.clone()),
-            content_type: Set(file.content_type.clone()),
-            attachment_type: Set(file.attachment_type.clone()),
-            size: Set(i64::try_from(file.data.len()).unwrap_or(i64::MAX)),
-            data: Set(file.data.clone()),
-            received: Set(received),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn open_issue(db: &impl ConnectionTrait, new: &NewEvent) -> Result<issue::Model, DbErr> {
-    issue::ActiveModel {
-        project_id: Set(new.project_id.get()),
-        title: Set(new.title.clone()),
-        culprit: Set(new.culprit.clone()),
-        level: Set(new.level.as_str().to_owned()),
-        status: Set(IssueStatus::Unresolved.as_str().to_owned()),
-        first_seen: Set(new.timestamp),
-        last_seen: Set(new.timestamp),
-        event_count: Set(1),
-        grouping_version: Set(new.grouping.version.to_owned()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-}
-
-/// Counts the event on its issue; the issue takes the latest event's title, culprit and level.
-async fn record_another_event(
-    db: &impl ConnectionTrait,
+/// An issue the batch recorded events for.
+struct Touched {
+    created: bool,
     issue: issue::Model,
-    new: &NewEvent,
-) -> Result<issue::Model, DbErr> {
-    let is_latest = new.timestamp >= issue.last_seen;
-    let first_seen = issue.first_seen.min(new.timestamp);
-    let last_seen = issue.last_seen.max(new.timestamp);
-    let event_count = issue.event_count + 1;
-    let mut row = issue.into_active_model();
-    row.event_count = Set(event_count);
-    row.first_seen = Set(first_seen);
-    row.last_seen = Set(last_seen);
-    if is_latest {
-        row.title = Set(new.title.clone());
-        row.culprit = Set(new.culprit.clone());
-        row.level = Set(new.level.as_str().to_owned());
-    }
-    row.update(db).await
+    events: Vec<EventSummary>,
 }

@@ -1,13 +1,18 @@
 //! sea-orm entities. Rows stay inside the server: the dashboard gets `app` types instead.
 
+pub mod activity;
 pub mod api_token;
 pub mod attachment;
 pub mod event;
 pub mod invite;
 pub mod issue;
 pub mod issue_hash;
+pub mod issue_hour;
+pub mod issue_tag;
+pub mod issue_user;
 pub mod project;
 pub mod project_key;
 pub mod project_member;
+pub mod release;
 pub mod session;
 pub mod user;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261121_000001_initial;
 mod m20261122_000002_ingest_settings;
 mod m20261122_000003_accounts;
+mod m20261122_000004_triage;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_initial::Migration),
             Box::new(m20261122_000002_ingest_settings::Migration),
             Box::new(m20261122_000003_accounts::Migration),
+            Box::new(m20261122_000004_triage::Migration),
         ]
     }
 }
