@@ -54,6 +54,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=pages::login::InvitePage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedIn ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::issue_list::IssueListPage/>
+                    <Route
+                        path=path!("issues/:id")
+                        view=|| view! { <pages::issue::IssuePage tab=pages::issue::Tab::Details/> }
+                    />
+                    <Route
+                        path=path!("issues/:id/events")
+                        view=|| view! { <pages::issue::IssuePage tab=pages::issue::Tab::Events/> }
+                    />
                     <Route path=path!("projects") view=pages::projects::ProjectsPage/>
                     <Route path=path!("projects/:id") view=pages::project::ProjectPage/>
                     <Route path=path!("settings") view=pages::account::AccountPage/>

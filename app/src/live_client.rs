@@ -1,34 +1,41 @@
-//! The browser side of the live socket: connect, fold changes into the list, and reconnect with
-//! jittered exponential backoff, refetching whatever may have been missed.
+//! The browser side of the live socket: connect, hand each change to the page, and reconnect
+//! with jittered exponential backoff, telling the page when it may have missed something.
 
-use crate::api;
-use crate::board::upsert_issue;
+use crate::components::live_badge::LiveStatus;
 use crate::live::{LIVE_PATH, LiveChange, LiveUpdate};
-use crate::model::IssueSummary;
-use crate::pages::issue_list::{ISSUE_LIST_LIMIT, ISSUES_PATH, LiveStatus};
 use futures::StreamExt;
 use gloo_net::websocket::{Message, futures::WebSocket};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 const FIRST_RETRY_MS: f64 = 500.0;
 const MAX_RETRY_MS: f64 = 30_000.0;
 
-/// Keeps `issues` in step with the server until the owning view is disposed.
-pub fn follow(issues: RwSignal<Vec<IssueSummary>>, status: RwSignal<LiveStatus>) {
+/// What a page hears from the socket.
+#[derive(Debug)]
+pub enum Heard {
+    Change(LiveChange),
+    /// Changes may have been missed (a new connection, a gap, a resync): reload what is shown.
+    Missed,
+}
+
+/// Calls `on_heard` for everything the socket says until the owning view is disposed.
+pub fn follow(status: RwSignal<LiveStatus>, on_heard: impl Fn(Heard) + 'static) {
     let stopped = Arc::new(AtomicBool::new(false));
     on_cleanup({
         let stopped = Arc::clone(&stopped);
         move || stopped.store(true, Ordering::Relaxed)
     });
+    let on_heard: Rc<dyn Fn(Heard)> = Rc::new(on_heard);
     leptos::task::spawn_local(async move {
         let mut failures: i32 = 0;
         while !stopped.load(Ordering::Relaxed) {
             if let Some(url) = live_url()
                 && let Ok(socket) = WebSocket::open(&url)
-                && read_until_closed(socket, issues, status).await
+                && read_until_closed(socket, status, &stopped, on_heard.as_ref()).await
             {
                 failures = 0;
             }
@@ -44,16 +51,20 @@ pub fn follow(issues: RwSignal<Vec<IssueSummary>>, status: RwSignal<LiveStatus>)
     });
 }
 
-/// Applies messages until the socket closes. Returns whether the connection had opened.
+/// Passes messages on until the socket closes or the page goes. Returns whether it had opened.
 async fn read_until_closed(
     socket: WebSocket,
-    issues: RwSignal<Vec<IssueSummary>>,
     status: RwSignal<LiveStatus>,
+    stopped: &AtomicBool,
+    on_heard: &dyn Fn(Heard),
 ) -> bool {
     let (_sink, mut stream) = socket.split();
     let mut last_seq: Option<u64> = None;
     let mut opened = false;
     while let Some(Ok(message)) = stream.next().await {
+        if stopped.load(Ordering::Relaxed) {
+            break;
+        }
         let Message::Text(text) = message else { continue };
         let Ok(update) = serde_json::from_str::<LiveUpdate>(&text) else {
             leptos::logging::warn!("ignoring an unreadable live message");
@@ -64,31 +75,20 @@ async fn read_until_closed(
                 opened = true;
                 last_seq = Some(update.seq);
                 status.set(LiveStatus::Live);
-                refetch(issues).await;
+                on_heard(Heard::Missed);
             }
             LiveChange::Resync => {
                 last_seq = None;
-                refetch(issues).await;
+                on_heard(Heard::Missed);
             }
-            LiveChange::IssueCreated { issue } | LiveChange::IssueUpdated { issue } => {
+            change => {
                 let missed = last_seq.is_some_and(|seq| update.seq != seq + 1);
                 last_seq = Some(update.seq);
-                if missed {
-                    refetch(issues).await;
-                } else {
-                    issues.update(|list| upsert_issue(list, issue, ISSUE_LIST_LIMIT));
-                }
+                on_heard(if missed { Heard::Missed } else { Heard::Change(change) });
             }
         }
     }
     opened
-}
-
-async fn refetch(issues: RwSignal<Vec<IssueSummary>>) {
-    match api::get::<Vec<IssueSummary>>(ISSUES_PATH).await {
-        Ok(list) => issues.set(list),
-        Err(err) => leptos::logging::warn!("could not refresh the issue list: {err}"),
-    }
 }
 
 fn live_url() -> Option<String> {

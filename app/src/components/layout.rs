@@ -75,3 +75,11 @@ pub fn me() -> Option<Resource<Result<CurrentUser, AppError>>> {
 pub fn ErrorBox(err: AppError) -> impl IntoView {
     view! { <p class="error" role="alert">{err.to_string()}</p> }
 }
+
+/// "`name` · Faultline" for the window title. leptos_meta writes the server's `<title>` without
+/// escaping it, so there the text is escaped here; the browser sets `document.title`, which
+/// takes plain text.
+pub fn window_title(name: &str) -> String {
+    let title = format!("{name} · Faultline");
+    if cfg!(feature = "ssr") { title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;") } else { title }
+}

@@ -1,2 +1,5 @@
 pub mod forms;
 pub mod layout;
+pub mod live_badge;
+pub mod shortcuts;
+pub mod triage;

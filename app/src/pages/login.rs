@@ -9,21 +9,40 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
+/// An email-and-password form that posts to `endpoint` and then opens `next`.
 #[component]
-pub fn LoginPage() -> impl IntoView {
-    let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
+fn CredentialsForm(
+    endpoint: String,
+    button: &'static str,
+    next: &'static str,
+    #[prop(default = "Password")] password_label: &'static str,
+) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let status = RwSignal::new(Status::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
+        let endpoint = endpoint.clone();
         run(
             status,
-            async move { api::send::<_, CurrentUser>(Method::Post, "/api/0/auth/login", &credentials).await },
-            |_| go_to("/"),
+            async move { api::send::<_, CurrentUser>(Method::Post, &endpoint, &credentials).await },
+            move |_| go_to(next),
         );
     };
+    view! {
+        <form method="post" on:submit=submit>
+            <Field label="Email" value=email kind="email" name="email"/>
+            <Field label=password_label value=password kind="password" name="password"/>
+            <button type="submit" class="primary">{button}</button>
+            <StatusLine status/>
+        </form>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
     view! {
         <Title text="Sign in · Faultline"/>
         <Suspense fallback=|| ()>
@@ -33,12 +52,7 @@ pub fn LoginPage() -> impl IntoView {
                     _ => view! {
                         <section class="card narrow">
                             <h1>"Sign in to Faultline"</h1>
-                            <form method="post" on:submit=submit>
-                                <Field label="Email" value=email kind="email" name="email"/>
-                                <Field label="Password" value=password kind="password" name="password"/>
-                                <button type="submit" class="primary">"Sign in"</button>
-                                <StatusLine status/>
-                            </form>
+                            <CredentialsForm endpoint="/api/0/auth/login".to_owned() button="Sign in" next="/"/>
                         </section>
                     }
                         .into_any(),
@@ -52,18 +66,6 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let status = RwSignal::new(Status::Idle);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
-        run(
-            status,
-            async move { api::send::<_, CurrentUser>(Method::Post, "/api/0/auth/setup", &credentials).await },
-            |_| go_to("/projects"),
-        );
-    };
     view! {
         <Title text="Set up · Faultline"/>
         <Suspense fallback=|| ()>
@@ -74,12 +76,12 @@ pub fn SetupPage() -> impl IntoView {
                         <section class="card narrow">
                             <h1>"Welcome to Faultline"</h1>
                             <p class="muted">"Create the owner account of this instance. You can invite your team next."</p>
-                            <form method="post" on:submit=submit>
-                                <Field label="Email" value=email kind="email" name="email"/>
-                                <Field label="Password (8 characters or more)" value=password kind="password" name="password"/>
-                                <button type="submit" class="primary">"Create owner account"</button>
-                                <StatusLine status/>
-                            </form>
+                            <CredentialsForm
+                                endpoint="/api/0/auth/setup".to_owned()
+                                button="Create owner account"
+                                next="/projects"
+                                password_label="Password (8 characters or more)"
+                            />
                         </section>
                     }
                         .into_any(),
@@ -96,17 +98,6 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let invite =
         Resource::new(token, |token| async move { api::get::<InviteInfo>(&format!("/api/0/invites/{token}")).await });
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let status = RwSignal::new(Status::Idle);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
-        let path = format!("/api/0/invites/{}/accept", token());
-        run(status, async move { api::send::<_, CurrentUser>(Method::Post, &path, &credentials).await }, |_| {
-            go_to("/")
-        });
-    };
     view! {
         <Title text="Join · Faultline"/>
         <Suspense fallback=|| ()>
@@ -121,12 +112,12 @@ pub fn InvitePage() -> impl IntoView {
                                     _ => "You are invited to this Faultline instance.".to_owned(),
                                 }}
                             </p>
-                            <form method="post" on:submit=submit>
-                                <Field label="Email" value=email kind="email" name="email"/>
-                                <Field label="Password (8 characters or more)" value=password kind="password" name="password"/>
-                                <button type="submit" class="primary">"Create account"</button>
-                                <StatusLine status/>
-                            </form>
+                            <CredentialsForm
+                                endpoint=format!("/api/0/invites/{}/accept", token())
+                                button="Create account"
+                                next="/"
+                                password_label="Password (8 characters or more)"
+                            />
                         </section>
                     }
                         .into_any(),

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod issue;
 pub mod issue_list;
 pub mod login;
 pub mod project;

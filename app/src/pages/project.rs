@@ -3,7 +3,7 @@
 
 use crate::api::{self, Method};
 use crate::components::forms::{CopyButton, Field, Status, StatusLine, go_to, run};
-use crate::components::layout::ErrorBox;
+use crate::components::layout::{ErrorBox, window_title};
 use crate::dto::{
     DeleteConfirmation, KeyInfo, KeyUpdate, MemberInfo, NewKey, NewMember, ProjectInfo, ProjectSettings, ProjectUpdate,
     RoleUpdate,
@@ -66,7 +66,7 @@ fn Project(
     let is_admin = project.role >= Role::Admin;
     let id = project.id;
     view! {
-        <Title text=format!("{} · Faultline", project.name)/>
+        <Title text=window_title(&project.name)/>
         <section class="page">
             <header class="page-header">
                 <h1>{project.name.clone()}</h1>

@@ -1,0 +1,100 @@
+//! One event of the issue in full, with the way to its neighbors.
+
+use super::IssueState;
+use super::sections::{Attachments, Breadcrumbs, Contexts, EventTags, Message, RawJson, Request, Sdk, User};
+use super::stacktrace::StackTraces;
+use crate::components::layout::ErrorBox;
+use crate::dto::IssueDetail;
+use crate::event::LogEntry;
+use crate::model::{EventDetail, EventNeighbors};
+use leptos::prelude::*;
+
+type Loaded<T> = Resource<Result<T, crate::api::AppError>>;
+
+#[component]
+pub fn ShownEvent(state: IssueState, detail: Loaded<IssueDetail>, event: Loaded<EventDetail>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="placeholder">"Loading the event…"</p> }>
+            {move || Suspend::new(async move {
+                let project_id = detail.await.map(|detail| detail.issue.project_id).unwrap_or_default();
+                match event.await {
+                    Ok(shown) => {
+                        state.shown_event.set(Some(shown.clone()));
+                        view! { <EventView state project_id shown/> }.into_any()
+                    }
+                    Err(err) if err.status == 404 => {
+                        view! { <p class="placeholder">"This issue has no stored event (retention may have removed them)."</p> }
+                            .into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EventView(state: IssueState, project_id: i64, shown: EventDetail) -> impl IntoView {
+    let EventDetail { event, attachments, neighbors, .. } = shown;
+    let title = event.title();
+    let message =
+        event.logentry.as_ref().and_then(LogEntry::text).map(str::to_owned).filter(|_| !event.exceptions.is_empty());
+    let log_message =
+        event.logentry.as_ref().and_then(LogEntry::text).map(str::to_owned).filter(|_| event.exceptions.is_empty());
+    let thread_stack = event.crash_stacktrace().cloned();
+    let has_stack = !event.exceptions.is_empty() || thread_stack.is_some();
+    let facts = [
+        ("Release", event.release.clone()),
+        ("Environment", event.environment.clone()),
+        ("Platform", Some(event.platform.clone())),
+        ("Server", event.server_name.clone()),
+    ];
+    view! {
+        <section class="card event-header" data-event-id=event.event_id.clone()>
+            <div class="event-id">
+                <span class="muted">"Event "</span>
+                <code>{event.event_id.clone()}</code>
+                <span class="muted" title=event.timestamp.to_rfc3339()>
+                    {format!(" · {}", event.timestamp.format("%Y-%m-%d %H:%M:%S UTC"))}
+                </span>
+            </div>
+            <EventNavigation issue_id=state.id.get_untracked() neighbors/>
+            <dl class="facts">
+                {facts
+                    .into_iter()
+                    .filter_map(|(label, value)| Some(view! { <dt>{label}</dt><dd>{value?}</dd> }))
+                    .collect_view()}
+            </dl>
+        </section>
+        {log_message.map(|text| view! { <Message text/> })}
+        {has_stack.then(|| view! { <StackTraces exceptions=event.exceptions.clone() thread_stack=thread_stack.clone()/> })}
+        {message.map(|text| view! { <Message text/> })}
+        {(!event.breadcrumbs.is_empty())
+            .then(|| view! { <Breadcrumbs crumbs=event.breadcrumbs.clone() at=event.timestamp title/> })}
+        {(!event.tags.is_empty()).then(|| view! { <EventTags tags=event.tags.clone()/> })}
+        {(!event.contexts.is_empty()).then(|| view! { <Contexts contexts=event.contexts.clone()/> })}
+        {event.request.clone().map(|request| view! { <Request request/> })}
+        {event.user.clone().map(|user| view! { <User user/> })}
+        {event.sdk.clone().map(|sdk| view! { <Sdk sdk/> })}
+        {(!attachments.is_empty())
+            .then(|| view! { <Attachments project_id event_id=event.event_id.clone() files=attachments.clone()/> })}
+        <RawJson project_id event/>
+    }
+}
+
+/// Oldest, older, newer, newest: links to the events around this one.
+#[component]
+fn EventNavigation(issue_id: i64, neighbors: EventNeighbors) -> impl IntoView {
+    let link = move |label: &'static str, class: &'static str, to: Option<String>| match to {
+        Some(event) => view! { <a class=class href=format!("/issues/{issue_id}?event={event}")>{label}</a> }.into_any(),
+        None => view! { <span class=format!("{class} disabled")>{label}</span> }.into_any(),
+    };
+    view! {
+        <nav class="event-nav" aria-label="Events of this issue">
+            {link("« Oldest", "oldest", neighbors.oldest)}
+            {link("‹ Older", "older", neighbors.older)}
+            {link("Newer ›", "newer", neighbors.newer)}
+            {link("Newest »", "newest", neighbors.newest)}
+        </nav>
+    }
+}

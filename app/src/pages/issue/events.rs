@@ -1,0 +1,106 @@
+//! The issue's events: a page at a time, and the ones arriving while the page is open.
+
+use super::IssueState;
+use crate::components::layout::ErrorBox;
+use crate::model::{EventSummary, now, time_ago};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+/// Events per page, as the API pages them.
+const PAGE_SIZE: usize = 50;
+
+type Loaded<T> = Resource<Result<T, crate::api::AppError>>;
+
+/// "3 new events": shows the newest one when clicked; below it, the live tail of arrivals.
+#[component]
+pub fn NewEvents(state: IssueState) -> impl IntoView {
+    let navigate = use_navigate();
+    let show_newest = move |_| {
+        state.unseen.set(0);
+        state.newest_version.update(|v| *v += 1);
+        navigate(&format!("/issues/{}", state.id.get_untracked()), Default::default());
+    };
+    view! {
+        <Show when=move || { state.unseen.get() > 0 }>
+            <button type="button" class="new-events" on:click=show_newest.clone()>
+                {move || match state.unseen.get() {
+                    1 => "1 new event: show the newest".to_owned(),
+                    n => format!("{n} new events: show the newest"),
+                }}
+            </button>
+        </Show>
+        <Show when=move || state.arrived.with(|arrived| !arrived.is_empty())>
+            <section class="card live-tail">
+                <h2>"Arriving now"</h2>
+                <EventRows state events=Signal::derive(move || state.arrived.get())/>
+            </section>
+        </Show>
+    }
+}
+
+/// A page of the issue's events, newest first.
+#[component]
+pub fn EventList(state: IssueState, listed: Loaded<Vec<EventSummary>>, page: Memo<u64>) -> impl IntoView {
+    view! {
+        <section class="card event-list">
+            <h2>"Events"</h2>
+            <Suspense fallback=|| view! { <p class="placeholder">"Loading events…"</p> }>
+                {move || Suspend::new(async move {
+                    match listed.await {
+                        Ok(events) => {
+                            let full = events.len() == PAGE_SIZE;
+                            view! {
+                                <EventRows state events=Signal::stored(events)/>
+                                <Pager state page full/>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EventRows(state: IssueState, #[prop(into)] events: Signal<Vec<EventSummary>>) -> impl IntoView {
+    let clock = now();
+    view! {
+        <table class="events">
+            <thead>
+                <tr><th>"Event"</th><th>"Time"</th><th>"Level"</th><th>"Title"</th></tr>
+            </thead>
+            <tbody>
+                <For each=move || events.get() key=|event| event.event_id.clone() let(event)>
+                    <tr class="event-row">
+                        <td>
+                            <a href=format!("/issues/{}?event={}", state.id.get_untracked(), event.event_id)>
+                                <code>{event.event_id.chars().take(8).collect::<String>()}</code>
+                            </a>
+                        </td>
+                        <td title=event.timestamp.to_rfc3339()>{time_ago(event.timestamp, clock)}</td>
+                        <td><span class="level" data-level=event.level.to_string()>{event.level.to_string()}</span></td>
+                        <td>{event.title.clone()}</td>
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Pager(state: IssueState, page: Memo<u64>, full: bool) -> impl IntoView {
+    let href = move |to: u64| format!("/issues/{}/events?page={to}", state.id.get_untracked());
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <Show when=move || { page.get() > 1 }>
+                <a href=move || href(page.get() - 1) class="newer-page">"Newer"</a>
+            </Show>
+            <span>{move || format!("Page {}", page.get())}</span>
+            <Show when=move || full>
+                <a href=move || href(page.get() + 1) class="older-page">"Older"</a>
+            </Show>
+        </nav>
+    }
+}

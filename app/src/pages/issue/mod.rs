@@ -1,0 +1,278 @@
+//! The issue page: what the issue is (header, histogram, tag values), one of its events in full
+//! or the list of them, the activity log and comments, and the triage controls. It follows the
+//! live socket: a teammate's decision, a comment or a new event shows up without reloading.
+
+mod activity;
+mod event_view;
+mod events;
+mod header;
+mod sections;
+mod stacktrace;
+mod tags;
+
+use crate::api::{self, Method};
+use crate::components::forms::{Status, StatusLine, run};
+use crate::components::layout::{ErrorBox, me};
+use crate::components::live_badge::LiveStatus;
+use crate::components::shortcuts::{ShortcutsHelp, on_key};
+use crate::dto::{Activity, IssueDetail, TriageAction};
+use crate::model::{EventDetail, EventSummary, IgnoreUntil, IssueSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// Which part of the issue the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    /// One event in full (the latest unless `?event=` names one).
+    Details,
+    /// The issue's events, a page at a time.
+    Events,
+}
+
+const SHORTCUTS: &[(&str, &str)] = &[
+    ("r", "Resolve"),
+    ("i", "Ignore"),
+    ("u", "Unresolve"),
+    ("a", "Assign to yourself, or unassign"),
+    ("j", "Older event"),
+    ("k", "Newer event"),
+    ("?", "Show these shortcuts"),
+];
+
+/// What the page holds and the live socket updates.
+#[derive(Clone, Copy)]
+pub struct IssueState {
+    pub id: Memo<i64>,
+    pub detail: RwSignal<Option<IssueDetail>>,
+    pub activity: RwSignal<Vec<Activity>>,
+    /// The last events that arrived since the page opened, newest first.
+    pub arrived: RwSignal<Vec<EventSummary>>,
+    /// How many arrived since the newest event was last shown.
+    pub unseen: RwSignal<usize>,
+    /// The event shown, once loaded.
+    pub shown_event: RwSignal<Option<EventDetail>>,
+    /// Asks for the newest event again.
+    pub newest_version: RwSignal<u32>,
+    pub outcome: RwSignal<Status>,
+}
+
+impl IssueState {
+    /// Applies a decision and shows the issue as the server answers it.
+    pub fn triage(self, action: TriageAction) {
+        let id = self.id.get_untracked();
+        run(
+            self.outcome,
+            async move { api::send::<_, IssueSummary>(Method::Patch, &format!("/api/0/issues/{id}/"), &action).await },
+            move |issue| self.set_issue(issue),
+        );
+    }
+
+    pub fn set_issue(self, issue: IssueSummary) {
+        self.detail.update(|detail| {
+            if let Some(detail) = detail.as_mut().filter(|detail| detail.issue.id == issue.id) {
+                detail.issue = issue;
+            }
+        });
+    }
+
+    pub fn add_activity(self, entry: Activity) {
+        self.activity.update(|log| {
+            if !log.iter().any(|known| known.id == entry.id) {
+                log.push(entry);
+            }
+        });
+    }
+}
+
+#[component]
+pub fn IssuePage(tab: Tab) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default()));
+    let event_id = Memo::new(move |_| query.with(|q| q.get("event")));
+    let page = Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1)));
+    let state = IssueState {
+        id,
+        detail: RwSignal::new(None),
+        activity: RwSignal::new(Vec::new()),
+        arrived: RwSignal::new(Vec::new()),
+        unseen: RwSignal::new(0),
+        shown_event: RwSignal::new(None),
+        newest_version: RwSignal::new(0),
+        outcome: RwSignal::new(Status::Idle),
+    };
+    let detail = Resource::new(
+        move || id.get(),
+        |id| async move { api::get::<IssueDetail>(&format!("/api/0/issues/{id}/")).await },
+    );
+    let activity = Resource::new(
+        move || id.get(),
+        |id| async move { api::get::<Vec<Activity>>(&format!("/api/0/issues/{id}/activity/")).await },
+    );
+    let event = Resource::new(
+        move || (id.get(), event_id.get(), state.newest_version.get()),
+        |(id, event, _)| {
+            let path = match event {
+                Some(event) => format!("/api/0/issues/{id}/events/{event}/"),
+                None => format!("/api/0/issues/{id}/events/latest/"),
+            };
+            async move { api::get::<EventDetail>(&path).await }
+        },
+    );
+    let listed = Resource::new(
+        move || (id.get(), page.get(), tab),
+        |(id, page, tab)| async move {
+            match tab {
+                Tab::Events => api::get::<Vec<EventSummary>>(&format!("/api/0/issues/{id}/events/?page={page}")).await,
+                Tab::Details => Ok(Vec::new()),
+            }
+        },
+    );
+    let live = RwSignal::new(LiveStatus::Connecting);
+    let help = RwSignal::new(false);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        follow_live(state, live);
+    });
+    let navigate = use_navigate();
+    on_key(move |key| {
+        let neighbors =
+            state.shown_event.with_untracked(|e| e.as_ref().map(|e| e.neighbors.clone())).unwrap_or_default();
+        let id = id.get_untracked();
+        let step = |to: Option<String>| {
+            if let Some(event) = to {
+                navigate(&format!("/issues/{id}?event={event}"), Default::default());
+            }
+        };
+        match key {
+            "r" => state.triage(TriageAction::Resolve),
+            "i" => state.triage(TriageAction::Ignore { until: IgnoreUntil::Forever }),
+            "u" => state.triage(TriageAction::Unresolve),
+            "a" => {
+                let Some(Ok(user)) = me().and_then(|me| me.get_untracked()) else { return };
+                let mine = state.detail.with_untracked(|detail| {
+                    detail.as_ref().and_then(|d| d.issue.assignee.as_ref()).is_some_and(|a| a.id == user.id)
+                });
+                state.triage(TriageAction::Assign { user_id: (!mine).then_some(user.id) });
+            }
+            "j" => step(neighbors.older),
+            "k" => step(neighbors.newer),
+            "?" => help.update(|open| *open = !*open),
+            "Escape" => help.set(false),
+            _ => {}
+        }
+    });
+
+    view! {
+        <Title text="Issue · Faultline"/>
+        <section class="page issue-page">
+            <Suspense fallback=|| view! { <p class="placeholder">"Loading the issue…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(loaded) => {
+                            state.detail.set(Some(loaded));
+                            view! { <header::IssueHeader state live/> }.into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <StatusLine status=state.outcome/>
+            <nav class="tabs" aria-label="Issue">
+                <a href=move || format!("/issues/{}", id.get()) class:active=tab == Tab::Details>"Details"</a>
+                <a href=move || format!("/issues/{}/events", id.get()) class:active=tab == Tab::Events>"Events"</a>
+            </nav>
+            <div class="issue-body">
+                <div class="issue-main">
+                    <events::NewEvents state/>
+                    {match tab {
+                        Tab::Details => view! { <event_view::ShownEvent state detail event/> }.into_any(),
+                        Tab::Events => view! { <events::EventList state listed page/> }.into_any(),
+                    }}
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match activity.await {
+                                Ok(log) => {
+                                    state.activity.set(log);
+                                    view! { <activity::ActivityLog state/> }.into_any()
+                                }
+                                Err(err) => view! { <ErrorBox err/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </div>
+                <aside class="issue-side">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            detail.await.ok().map(|loaded| view! { <tags::TagDistribution state initial=loaded.tags/> })
+                        })}
+                    </Suspense>
+                </aside>
+            </div>
+            <ShortcutsHelp open=help keys=SHORTCUTS/>
+        </section>
+    }
+}
+
+/// Folds what the socket says about this issue into the page.
+#[cfg(feature = "hydrate")]
+fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
+    use crate::live::LiveChange;
+    use crate::live_client::{Heard, follow};
+    /// Most arrivals the live tail keeps.
+    const TAIL: usize = 20;
+    let (refreshing, asked_again) = (StoredValue::new(false), StoredValue::new(false));
+    // New events change the counts, tags and histogram: fetch them again at once, then at most
+    // once a second while events keep coming.
+    let refresh = move || {
+        if refreshing.get_value() {
+            asked_again.set_value(true);
+            return;
+        }
+        refreshing.set_value(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                asked_again.set_value(false);
+                let id = state.id.get_untracked();
+                match api::get::<IssueDetail>(&format!("/api/0/issues/{id}/")).await {
+                    Ok(detail) => state.detail.set(Some(detail)),
+                    Err(err) => leptos::logging::warn!("could not refresh the issue: {err}"),
+                }
+                gloo_timers::future::TimeoutFuture::new(1000).await;
+                if !asked_again.get_value() {
+                    break;
+                }
+            }
+            refreshing.set_value(false);
+        });
+    };
+    follow(live, move |heard| {
+        let id = state.id.get_untracked();
+        match heard {
+            Heard::Missed => {
+                refresh();
+                leptos::task::spawn_local(async move {
+                    if let Ok(log) = api::get::<Vec<Activity>>(&format!("/api/0/issues/{id}/activity/")).await {
+                        state.activity.set(log);
+                    }
+                });
+            }
+            Heard::Change(LiveChange::IssueUpdated { issue }) if issue.id == id => state.set_issue(issue),
+            Heard::Change(LiveChange::EventsAdded { issue_id, events, .. }) if issue_id == id => {
+                state.unseen.update(|unseen| *unseen += events.len());
+                state.arrived.update(|arrived| {
+                    for event in events {
+                        arrived.insert(0, event);
+                    }
+                    arrived.truncate(TAIL);
+                });
+                refresh();
+            }
+            Heard::Change(LiveChange::ActivityAdded { activity, .. }) if activity.issue_id == id => {
+                state.add_activity(activity);
+            }
+            Heard::Change(_) => {}
+        }
+    });
+}
