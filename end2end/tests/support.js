@@ -105,8 +105,10 @@ export async function startServer({ port, dataDir } = {}) {
 }
 
 /// Sends an error event the way @sentry/browser does: an envelope, key in the query string.
-export async function sendError(server, { type, value, eventId = crypto.randomUUID().replaceAll('-', '') }) {
+/// `extra` adds event fields (release, user, breadcrumbs, …).
+export async function sendError(server, { type, value, eventId = crypto.randomUUID().replaceAll('-', ''), extra = {} }) {
   const event = {
+    ...extra,
     event_id: eventId,
     timestamp: Date.now() / 1000,
     platform: 'javascript',
@@ -122,14 +124,19 @@ export async function sendError(server, { type, value, eventId = crypto.randomUU
       ],
     },
   };
-  const body = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n{"type":"event"}\n${JSON.stringify(event)}`;
+  return sendEvent(server, event);
+}
+
+/// Sends `event` (which has its `event_id`) in an envelope, key in the query string.
+export async function sendEvent(server, event) {
+  const body = `${JSON.stringify({ event_id: event.event_id, sent_at: new Date().toISOString() })}\n{"type":"event"}\n${JSON.stringify(event)}`;
   const response = await fetch(`${server.url}/api/${server.projectId}/envelope/?sentry_version=7&sentry_key=${server.key}`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
     body,
   });
   if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  return eventId;
+  return event.event_id;
 }
 
 /// Creates the instance owner through the setup API, as the setup page does; returns the
@@ -144,6 +151,35 @@ export async function setupOwner(server, email = 'owner@example.com') {
   const cookie = response.headers.get('set-cookie').split(';')[0];
   rememberSecret(cookie.split('=')[1]);
   return cookie;
+}
+
+/// A teammate with `role` in the server's default project, invited by the owner (whose session
+/// cookie this is) and signed up through the invite; returns the teammate's session cookie.
+export async function inviteTeammate(server, ownerCookie, email, role = 'member') {
+  const invited = await fetch(`${server.url}/api/0/invites/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url, cookie: ownerCookie },
+    body: JSON.stringify({ project_id: Number(server.projectId), role }),
+  });
+  if (invited.status !== 200) throw new Error(`invite answered ${invited.status}: ${await invited.text()}`);
+  const token = new URL((await invited.json()).url).pathname.split('/').pop();
+  rememberSecret(token);
+  const accepted = await fetch(`${server.url}/api/0/invites/${token}/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (accepted.status !== 200) throw new Error(`accept answered ${accepted.status}: ${await accepted.text()}`);
+  const cookie = accepted.headers.get('set-cookie').split(';')[0];
+  rememberSecret(cookie.split('=')[1]);
+  return cookie;
+}
+
+/// `GET path` of the API with the session cookie, decoded.
+export async function getJson(server, cookie, path) {
+  const response = await fetch(`${server.url}${path}`, { headers: { cookie } });
+  if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
+  return response.json();
 }
 
 /// An API token of the user whose session cookie this is.

@@ -255,7 +255,7 @@ async fn api_tokens_are_shown_once_act_within_their_scope_and_can_be_revoked() {
     );
     let write = read_only
         .put(app.url("/api/0/projects/42/issues/"))
-        .json(&json!({"ids": [], "status": "resolved"}))
+        .json(&json!({"ids": [], "action": "resolve"}))
         .send()
         .await
         .expect("put");
@@ -300,8 +300,7 @@ async fn a_disabled_user_is_signed_out_and_the_last_owner_stays() {
     assert_eq!(me(&app, &cookie).await, StatusCode::UNAUTHORIZED);
     assert_eq!(login(&app, "jane@example.com", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
 
-    let users: Value =
-        app.client.get(app.url("/api/0/users/")).send().await.expect("users").json().await.expect("json");
+    let users = app.get_json("/api/0/users/").await;
     let owner = users.as_array().expect("list").iter().find(|u| u["email"] == OWNER_EMAIL).expect("owner");
     let demote = app
         .client

@@ -172,6 +172,13 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// `GET path` as the owner, decoded.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.client.get(self.url(path)).send().await.expect("get");
+        assert!(response.status().is_success(), "GET {path}: {}", response.status());
+        response.json().await.expect("json")
+    }
+
     /// Changes project settings through the API, as the owner.
     pub async fn update_project(&self, project: i64, update: serde_json::Value) {
         let response = self

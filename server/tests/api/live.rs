@@ -57,10 +57,16 @@ async fn a_connected_dashboard_hears_of_a_new_issue_and_then_of_its_next_event()
     assert_eq!(created.seq, hello.seq + 1, "sequence numbers have no gaps");
     let LiveChange::IssueCreated { issue } = created.change else { panic!("expected IssueCreated, got {created:?}") };
     assert_eq!((issue.title.as_str(), issue.event_count), ("PaymentError: card declined", 1));
+    let tail = next_update(&mut socket).await;
+    let LiveChange::EventsAdded { issue_id, events, .. } = tail.change else {
+        panic!("expected EventsAdded, got {tail:?}")
+    };
+    assert_eq!((issue_id, events.len()), (issue.id, 1), "the issue page's live tail hears of the event");
+    assert_eq!(events[0].event_id, format!("{:032x}", 1));
 
     assert_eq!(app.post_envelope(error_event(2)).await.status(), 200);
     let updated = next_update(&mut socket).await;
-    assert_eq!(updated.seq, created.seq + 1);
+    assert_eq!(updated.seq, tail.seq + 1);
     let LiveChange::IssueUpdated { issue: again } = updated.change else {
         panic!("expected IssueUpdated, got {updated:?}")
     };
@@ -129,4 +135,31 @@ async fn a_member_hears_only_of_the_projects_they_belong_to() {
     assert_eq!(app.post_envelope(error_event(2)).await.status(), 200);
     let LiveChange::IssueCreated { issue } = next_update(&mut socket).await.change else { panic!("expected an issue") };
     assert_eq!(issue.project_id, crate::helpers::FIXTURE_PROJECT, "the other project's issue was not sent");
+}
+
+#[tokio::test]
+async fn a_teammates_decision_and_comment_reach_every_dashboard() {
+    let app = spawn_app().await;
+    assert_eq!(app.post_envelope(error_event(1)).await.status(), 200);
+    let issue = app.issues().await[0].id;
+    let mut socket = connect(&app).await;
+    next_update(&mut socket).await;
+
+    let resolve = app.client.patch(app.url(&format!("/api/0/issues/{issue}/"))).json(&json!({"action": "resolve"}));
+    assert_eq!(resolve.send().await.expect("patch").status(), 200);
+    let LiveChange::IssueUpdated { issue: resolved } = next_update(&mut socket).await.change else {
+        panic!("expected the issue's new status")
+    };
+    assert_eq!(resolved.status, app::model::IssueStatus::Resolved);
+    let LiveChange::ActivityAdded { activity, .. } = next_update(&mut socket).await.change else {
+        panic!("expected the activity entry")
+    };
+    assert_eq!((activity.issue_id, activity.kind), (issue, app::dto::ActivityKind::Resolved));
+
+    let comment = app.client.post(app.url(&format!("/api/0/issues/{issue}/comments/"))).json(&json!({"text": "on it"}));
+    assert_eq!(comment.send().await.expect("post").status(), 201);
+    let LiveChange::ActivityAdded { activity, .. } = next_update(&mut socket).await.change else {
+        panic!("expected the comment")
+    };
+    assert_eq!(activity.kind, app::dto::ActivityKind::Commented { text: "on it".to_owned() });
 }

@@ -17,4 +17,5 @@ mod role_matrix;
 mod scrubbing;
 mod sdk_clients;
 mod startup;
+mod triage;
 mod writer_queue;

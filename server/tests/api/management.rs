@@ -19,15 +19,7 @@ async fn the_owner_creates_renames_and_deletes_a_project_after_confirming_its_na
         .expect("json");
     let id = created["id"].as_i64().expect("id");
     assert_eq!((created["platform"].as_str(), created["role"].as_str()), (Some("node"), Some("admin")));
-    let keys: Value = app
-        .client
-        .get(app.url(&format!("/api/0/projects/{id}/keys/")))
-        .send()
-        .await
-        .expect("keys")
-        .json()
-        .await
-        .expect("json");
+    let keys = app.get_json(&format!("/api/0/projects/{id}/keys/")).await;
     assert_eq!(keys.as_array().map(Vec::len), Some(1), "a new project has a DSN key");
     assert!(keys[0]["dsn"].as_str().is_some_and(|dsn| dsn.ends_with(&format!("/{id}"))));
 
@@ -65,15 +57,7 @@ async fn the_owner_creates_renames_and_deletes_a_project_after_confirming_its_na
 #[tokio::test]
 async fn a_disabled_key_is_refused_and_a_rotated_key_replaces_its_dsn() {
     let app = spawn_app().await;
-    let keys: Value = app
-        .client
-        .get(app.url(&format!("/api/0/projects/{FIXTURE_PROJECT}/keys/")))
-        .send()
-        .await
-        .expect("keys")
-        .json()
-        .await
-        .expect("json");
+    let keys = app.get_json(&format!("/api/0/projects/{FIXTURE_PROJECT}/keys/")).await;
     let key_id = keys[0]["id"].as_i64().expect("id");
     let old_key = keys[0]["public_key"].as_str().expect("key").to_owned();
     let app = &app;

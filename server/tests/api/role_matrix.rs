@@ -96,25 +96,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     );
     assert_eq!(app.post_envelope(body).await.status(), 200);
     let issue = app.issues().await[0].id;
-    let detail: Value = app
-        .client
-        .get(app.url(&format!("/api/0/projects/{FIXTURE_PROJECT}/events/{event}/")))
-        .send()
-        .await
-        .expect("event")
-        .json()
-        .await
-        .expect("json");
+    let detail = app.get_json(&format!("/api/0/projects/{FIXTURE_PROJECT}/events/{event}/")).await;
     let attachment = detail["attachments"][0]["id"].as_i64().expect("attachment");
-    let keys: Value = app
-        .client
-        .get(app.url(&format!("/api/0/projects/{FIXTURE_PROJECT}/keys/")))
-        .send()
-        .await
-        .expect("keys")
-        .json()
-        .await
-        .expect("json");
+    let keys = app.get_json(&format!("/api/0/projects/{FIXTURE_PROJECT}/keys/")).await;
     let key = keys[0]["id"].as_i64().expect("key");
     let spare: Value = app
         .client
@@ -182,6 +166,26 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         (Method::GET, format!("/api/0/projects/{p}/events/{}/", f.event), Value::Null, Need::Project(Role::Viewer)),
         (
             Method::GET,
+            format!("/api/0/issues/{}/events/{}/", f.issue, f.event),
+            Value::Null,
+            Need::Project(Role::Viewer),
+        ),
+        (
+            Method::GET,
+            format!("/api/0/projects/{p}/events/{}/json/", f.event),
+            Value::Null,
+            Need::Project(Role::Viewer),
+        ),
+        (Method::GET, format!("/api/0/issues/{}/activity/", f.issue), Value::Null, Need::Project(Role::Viewer)),
+        (Method::GET, format!("/api/0/projects/{p}/assignees/"), Value::Null, Need::Project(Role::Viewer)),
+        (
+            Method::POST,
+            format!("/api/0/issues/{}/comments/", f.issue),
+            json!({"text": "looking"}),
+            Need::Project(Role::Member),
+        ),
+        (
+            Method::GET,
             format!("/api/0/projects/{p}/events/{}/attachments/{}/", f.event, f.attachment),
             Value::Null,
             Need::Project(Role::Viewer),
@@ -189,13 +193,13 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         (
             Method::PATCH,
             format!("/api/0/issues/{}/", f.issue),
-            json!({"status": "unresolved"}),
+            json!({"action": "unresolve"}),
             Need::Project(Role::Member),
         ),
         (
             Method::PUT,
             format!("/api/0/projects/{p}/issues/"),
-            json!({"ids": [f.issue], "status": "unresolved"}),
+            json!({"ids": [f.issue], "action": "unresolve"}),
             Need::Project(Role::Member),
         ),
         (Method::GET, format!("/api/0/projects/{p}/settings/"), Value::Null, Need::Project(Role::Admin)),
@@ -313,20 +317,17 @@ async fn objects_of_another_project_are_not_found_even_for_an_admin_of_this_one(
         (Method::GET, format!("/api/0/issues/{}/", f.issue)),
         (Method::PATCH, format!("/api/0/issues/{}/", f.issue)),
         (Method::GET, format!("/api/0/issues/{}/events/latest/", f.issue)),
+        (Method::GET, format!("/api/0/issues/{}/activity/", f.issue)),
+        (Method::POST, format!("/api/0/issues/{}/comments/", f.issue)),
+        (Method::GET, format!("/api/0/projects/{q}/events/{}/json/", f.event)),
     ];
     for (method, path) in attempts {
-        let body = json!({"label": "x", "role": "viewer", "status": "resolved"});
+        let body = json!({"label": "x", "role": "viewer", "action": "resolve", "text": "hi"});
         let status = stranger.request(method.clone(), app.url(&path)).json(&body).send().await.expect("sent").status();
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
     }
-    let issue: Value = app
-        .client
-        .get(app.url(&format!("/api/0/issues/{}/", f.issue)))
-        .send()
-        .await
-        .expect("issue")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(issue["status"], "unresolved", "nothing was changed");
+    let issue = app.get_json(&format!("/api/0/issues/{}/", f.issue)).await;
+    assert_eq!(issue["issue"]["status"], "unresolved", "nothing was changed");
+    let activity = app.get_json(&format!("/api/0/issues/{}/activity/", f.issue)).await;
+    assert_eq!(activity, serde_json::json!([]), "and nothing was said");
 }
