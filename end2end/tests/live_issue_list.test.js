@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, repoRoot, sendError, setupOwner, signedInContext, startServer } from './support.js';
+import { launchBrowser, notReloaded, openLive, repoRoot, sendError, setupOwner, startServer } from './support.js';
 
 const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
@@ -19,19 +19,7 @@ after(async () => {
 });
 
 async function openIssueList(server, cookie) {
-  const context = await signedInContext(browser, server, cookie ?? (await setupOwner(server)));
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  await page.goto(server.url);
-  // The badge turns "live" once the wasm has hydrated and the socket is open.
-  await page.locator('.live-badge[data-state="live"]').waitFor({ timeout: 15_000 });
-  // Anything that reloads the page would drop this marker.
-  await page.evaluate(() => {
-    window.faultlineTestMarker = 'still the same page';
-  });
-  return { page, problems };
+  return openLive(browser, server, cookie ?? (await setupOwner(server)));
 }
 
 test('a new error appears in the open issue list within 2 s, and its count ticks in place', async () => {
@@ -57,7 +45,7 @@ test('a new error appears in the open issue list within 2 s, and its count ticks
     const newest = page.locator('.issue-row').first();
     await newest.filter({ hasText: 'InventoryError' }).waitFor({ timeout: 2_000 });
 
-    assert.equal(await page.evaluate(() => window.faultlineTestMarker), 'still the same page', 'no reload');
+    assert.ok(await notReloaded(page), 'no reload');
     await page.screenshot({ path: join(screenshots, 'issue-list.png'), fullPage: true });
     assert.deepEqual(problems, [], 'no errors in the browser console');
   } finally {
@@ -79,7 +67,7 @@ test('after the server restarts, the page reconnects and shows what it missed', 
       await sendError(second, { type: 'MissedError', value: 'sent while the page was reconnecting' });
       await page.locator('.live-badge[data-state="live"]').waitFor({ timeout: 20_000 });
       await page.locator('.issue-row', { hasText: 'MissedError' }).waitFor({ timeout: 2_000 });
-      assert.equal(await page.evaluate(() => window.faultlineTestMarker), 'still the same page', 'no reload');
+      assert.ok(await notReloaded(page), 'no reload');
       const unexpected = problems.filter((text) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(text));
       assert.deepEqual(unexpected, [], 'no errors besides the refused reconnection attempts');
     } finally {
