@@ -14,6 +14,7 @@ pub mod live;
 mod live_client;
 pub mod model;
 pub mod pages;
+pub mod search;
 
 use components::layout::SignedIn;
 use leptos::prelude::*;

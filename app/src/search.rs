@@ -1,0 +1,556 @@
+//! The issue search language, as the search box takes it:
+//! `is:unresolved level:error browser.name:Chrome !release:1.* firstSeen:-7d timesSeen:>100
+//! assigned:me "connection reset"`. Parsed here, for the server (which turns it into SQL) and the
+//! dashboard (which shows where a query is wrong); `Display` writes a query back in its
+//! canonical form, so the filter bar and the search box stay in step.
+
+use chrono::TimeDelta;
+use std::fmt;
+
+/// Every term must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// `is:resolved`, `!is:assigned`.
+    Is { negated: bool, state: IssueState },
+    /// `level:error`, `environment:prod*`, `release:1.2.0`, or any tag `browser.name:Chrome`.
+    Match { negated: bool, field: Field, value: Pattern },
+    /// `assigned:me`, `assigned:dev@example.com`.
+    Assigned { negated: bool, to: AssignedTo },
+    /// `firstSeen:-7d` (within the last 7 days), `lastSeen:+24h` (longer ago than 24 hours).
+    Seen { which: Seen, bound: TimeBound },
+    /// `timesSeen:>100`.
+    TimesSeen { comparison: Comparison, count: i64 },
+    /// A word or a quoted phrase, looked for in the title, culprit and message.
+    Text(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueState {
+    Unresolved,
+    Resolved,
+    Ignored,
+    Regressed,
+    Escalating,
+    Assigned,
+    Unassigned,
+}
+
+const STATES: [(IssueState, &str); 7] = [
+    (IssueState::Unresolved, "unresolved"),
+    (IssueState::Resolved, "resolved"),
+    (IssueState::Ignored, "ignored"),
+    (IssueState::Regressed, "regressed"),
+    (IssueState::Escalating, "escalating"),
+    (IssueState::Assigned, "assigned"),
+    (IssueState::Unassigned, "unassigned"),
+];
+
+impl IssueState {
+    pub fn as_str(self) -> &'static str {
+        STATES.iter().find(|(state, _)| *state == self).map_or("", |(_, name)| name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    Level,
+    Environment,
+    Release,
+    Tag(String),
+}
+
+impl Field {
+    fn of(key: &str) -> Field {
+        match key {
+            "level" => Field::Level,
+            "environment" => Field::Environment,
+            "release" => Field::Release,
+            tag => Field::Tag(tag.to_owned()),
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Field::Level => "level",
+            Field::Environment => "environment",
+            Field::Release => "release",
+            Field::Tag(key) => key,
+        }
+    }
+}
+
+/// A value in which `*` stands for any run of characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern(pub String);
+
+impl Pattern {
+    pub fn has_wildcard(&self) -> bool {
+        self.0.contains('*')
+    }
+
+    /// Whether `text` matches, the whole of it.
+    pub fn matches(&self, text: &str) -> bool {
+        let mut parts = self.0.split('*');
+        let first = parts.next().unwrap_or_default();
+        let Some(mut rest) = text.strip_prefix(first) else { return false };
+        let parts: Vec<&str> = parts.collect();
+        let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+        for part in middle {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+        rest.len() >= last.len() && rest.ends_with(last)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssignedTo {
+    Me,
+    Email(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    First,
+    Last,
+}
+
+impl Seen {
+    fn key(self) -> &'static str {
+        match self {
+            Seen::First => "firstSeen",
+            Seen::Last => "lastSeen",
+        }
+    }
+}
+
+/// `-7d`: within the last 7 days; `+7d`: longer ago than that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeBound {
+    pub within: bool,
+    pub span: TimeDelta,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Greater,
+    GreaterOrEqual,
+    Less,
+    LessOrEqual,
+    Equal,
+}
+
+impl Comparison {
+    pub fn holds(self, left: i64, right: i64) -> bool {
+        match self {
+            Comparison::Greater => left > right,
+            Comparison::GreaterOrEqual => left >= right,
+            Comparison::Less => left < right,
+            Comparison::LessOrEqual => left <= right,
+            Comparison::Equal => left == right,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Greater => ">",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+            Comparison::Equal => "",
+        }
+    }
+}
+
+/// Where a query is wrong: `at` counts characters from its start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (at character {})", at + 1)]
+pub struct ParseError {
+    pub at: usize,
+    pub message: String,
+}
+
+impl std::str::FromStr for Query {
+    type Err = ParseError;
+
+    fn from_str(text: &str) -> Result<Query, ParseError> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut terms = Vec::new();
+        let mut at = 0;
+        while at < chars.len() {
+            if chars[at].is_whitespace() {
+                at += 1;
+                continue;
+            }
+            let token = Token::read(&chars, &mut at)?;
+            terms.push(token.into_term()?);
+        }
+        Ok(Query { terms })
+    }
+}
+
+/// One whitespace-separated piece: `[!]key:value` or free text.
+struct Token {
+    start: usize,
+    negated: bool,
+    key: Option<String>,
+    value: String,
+    value_at: usize,
+}
+
+impl Token {
+    fn read(chars: &[char], at: &mut usize) -> Result<Token, ParseError> {
+        let start = *at;
+        let negated = chars[*at] == '!';
+        if negated {
+            *at += 1;
+        }
+        let word_start = *at;
+        let mut key = None;
+        if chars.get(*at) != Some(&'"') {
+            while let Some(&c) = chars.get(*at) {
+                if c == ':' && *at > word_start {
+                    key = Some(chars[word_start..*at].iter().collect());
+                    *at += 1;
+                    break;
+                }
+                if c.is_whitespace() || c == '"' {
+                    break;
+                }
+                *at += 1;
+            }
+            if key.is_none() {
+                *at = word_start;
+            }
+        }
+        let value_at = *at;
+        let value = read_value(chars, at)?;
+        if negated && key.is_none() {
+            return Err(ParseError { at: start, message: "`!` negates a `key:value` filter".to_owned() });
+        }
+        Ok(Token { start, negated, key, value, value_at })
+    }
+
+    fn into_term(self) -> Result<Term, ParseError> {
+        let Token { start, negated, key, value, value_at } = self;
+        let Some(key) = key else { return Ok(Term::Text(value)) };
+        let fail = |message: String| Err(ParseError { at: value_at, message });
+        if value.is_empty() {
+            return Err(ParseError { at: value_at, message: format!("`{key}:` needs a value") });
+        }
+        match key.as_str() {
+            "is" => match STATES.iter().find(|(_, name)| *name == value) {
+                Some((state, _)) => Ok(Term::Is { negated, state: *state }),
+                None => fail(format!("`is:` takes one of {}", names(STATES.map(|(_, name)| name)))),
+            },
+            "assigned" => {
+                let to = if value == "me" { AssignedTo::Me } else { AssignedTo::Email(value.to_lowercase()) };
+                Ok(Term::Assigned { negated, to })
+            }
+            "firstSeen" | "lastSeen" => {
+                let which = if key == "firstSeen" { Seen::First } else { Seen::Last };
+                if negated {
+                    return Err(ParseError { at: start, message: format!("`{key}:` cannot be negated: use + or -") });
+                }
+                match time_bound(&value) {
+                    Some(bound) => Ok(Term::Seen { which, bound }),
+                    None => fail(format!("`{key}:` takes a time like -24h or +7d (units m, h, d, w)")),
+                }
+            }
+            "timesSeen" => {
+                if negated {
+                    return Err(ParseError {
+                        at: start,
+                        message: "`timesSeen:` cannot be negated: use < or >".to_owned(),
+                    });
+                }
+                match count_bound(&value) {
+                    Some((comparison, count)) => Ok(Term::TimesSeen { comparison, count }),
+                    None => fail("`timesSeen:` takes a count like >100, <=5 or 10".to_owned()),
+                }
+            }
+            "level" if !value.contains('*') && !LEVELS.contains(&value.as_str()) => {
+                fail(format!("`level:` takes one of {}", names(LEVELS)))
+            }
+            _ => Ok(Term::Match { negated, field: Field::of(&key), value: Pattern(value) }),
+        }
+    }
+}
+
+const LEVELS: [&str; 5] = ["debug", "info", "warning", "error", "fatal"];
+
+fn names<const N: usize>(names: [&str; N]) -> String {
+    names.join(", ")
+}
+
+/// A quoted value (with `\"` and `\\` escapes) or the characters up to the next space.
+fn read_value(chars: &[char], at: &mut usize) -> Result<String, ParseError> {
+    let mut value = String::new();
+    if chars.get(*at) != Some(&'"') {
+        while let Some(&c) = chars.get(*at).filter(|c| !c.is_whitespace()) {
+            value.push(c);
+            *at += 1;
+        }
+        return Ok(value);
+    }
+    let open = *at;
+    *at += 1;
+    loop {
+        match chars.get(*at) {
+            None => return Err(ParseError { at: open, message: "this quote is never closed".to_owned() }),
+            Some('"') => {
+                *at += 1;
+                return match chars.get(*at) {
+                    Some(c) if !c.is_whitespace() => {
+                        Err(ParseError { at: *at, message: "put a space after the closing quote".to_owned() })
+                    }
+                    _ => Ok(value),
+                };
+            }
+            Some('\\') if matches!(chars.get(*at + 1), Some('"' | '\\')) => {
+                value.push(chars[*at + 1]);
+                *at += 2;
+            }
+            Some(&c) => {
+                value.push(c);
+                *at += 1;
+            }
+        }
+    }
+}
+
+fn time_bound(value: &str) -> Option<TimeBound> {
+    let (within, rest) = match value.as_bytes().first()? {
+        b'-' => (true, &value[1..]),
+        b'+' => (false, &value[1..]),
+        _ => (true, value),
+    };
+    let unit = rest.chars().last()?;
+    let amount: i64 = rest[..rest.len() - unit.len_utf8()].parse().ok().filter(|n| *n > 0)?;
+    let span = match unit {
+        'm' => TimeDelta::try_minutes(amount),
+        'h' => TimeDelta::try_hours(amount),
+        'd' => TimeDelta::try_days(amount),
+        'w' => TimeDelta::try_weeks(amount),
+        _ => None,
+    }?;
+    Some(TimeBound { within, span })
+}
+
+fn count_bound(value: &str) -> Option<(Comparison, i64)> {
+    let (comparison, number) = [
+        (">=", Comparison::GreaterOrEqual),
+        ("<=", Comparison::LessOrEqual),
+        (">", Comparison::Greater),
+        ("<", Comparison::Less),
+        ("=", Comparison::Equal),
+    ]
+    .into_iter()
+    .find_map(|(symbol, comparison)| value.strip_prefix(symbol).map(|number| (comparison, number)))
+    .unwrap_or((Comparison::Equal, value));
+    Some((comparison, number.parse().ok().filter(|n: &i64| *n >= 0)?))
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, term) in self.terms.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{term}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let not = |negated: bool| if negated { "!" } else { "" };
+        match self {
+            Term::Is { negated, state } => write!(f, "{}is:{}", not(*negated), state.as_str()),
+            Term::Match { negated, field, value } => write!(f, "{}{}:{}", not(*negated), field.key(), quoted(&value.0)),
+            Term::Assigned { negated, to: AssignedTo::Me } => write!(f, "{}assigned:me", not(*negated)),
+            Term::Assigned { negated, to: AssignedTo::Email(email) } => {
+                write!(f, "{}assigned:{}", not(*negated), quoted(email))
+            }
+            Term::Seen { which, bound } => {
+                write!(f, "{}:{}{}", which.key(), if bound.within { "-" } else { "+" }, span(bound.span))
+            }
+            Term::TimesSeen { comparison, count } => write!(f, "timesSeen:{}{count}", comparison.symbol()),
+            Term::Text(text) => f.write_str(&quoted(text)),
+        }
+    }
+}
+
+/// The value as typed: bare when it can be, else in quotes with `"` and `\` escaped.
+fn quoted(value: &str) -> String {
+    let bare =
+        !value.is_empty() && !value.starts_with('"') && !value.starts_with('!') && !value.contains(char::is_whitespace);
+    if bare && !value.contains(':') {
+        value.to_owned()
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// `90m`, `24h`, `14d`: the largest unit that divides the span (weeks are written in days).
+fn span(span: TimeDelta) -> String {
+    let minutes = span.num_minutes();
+    [(24 * 60, 'd'), (60, 'h'), (1, 'm')]
+        .into_iter()
+        .find(|(size, _)| minutes % size == 0)
+        .map_or_else(|| format!("{minutes}m"), |(size, unit)| format!("{}{unit}", minutes / size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<Term> {
+        text.parse::<Query>().unwrap_or_else(|err| panic!("{text}: {err}")).terms
+    }
+
+    fn error(text: &str) -> (usize, String) {
+        let err = text.parse::<Query>().expect_err(text);
+        (err.at, err.message)
+    }
+
+    fn tag(key: &str, value: &str) -> Term {
+        Term::Match { negated: false, field: Field::Tag(key.to_owned()), value: Pattern(value.to_owned()) }
+    }
+
+    #[test]
+    fn an_empty_query_has_no_terms() {
+        assert_eq!(parse("   "), []);
+    }
+
+    #[test]
+    fn every_is_state_parses_and_can_be_negated() {
+        for (state, name) in STATES {
+            assert_eq!(parse(&format!("is:{name}")), [Term::Is { negated: false, state }]);
+        }
+        assert_eq!(parse("!is:assigned"), [Term::Is { negated: true, state: IssueState::Assigned }]);
+    }
+
+    #[test]
+    fn level_environment_and_release_are_fields() {
+        let term = |field, value: &str| Term::Match { negated: false, field, value: Pattern(value.to_owned()) };
+        assert_eq!(
+            parse("level:error environment:production release:shop@1.2"),
+            [term(Field::Level, "error"), term(Field::Environment, "production"), term(Field::Release, "shop@1.2")]
+        );
+    }
+
+    #[test]
+    fn assigned_takes_me_or_an_email() {
+        assert_eq!(parse("assigned:me"), [Term::Assigned { negated: false, to: AssignedTo::Me }]);
+        assert_eq!(
+            parse("!assigned:Dev@Example.com"),
+            [Term::Assigned { negated: true, to: AssignedTo::Email("dev@example.com".to_owned()) }]
+        );
+    }
+
+    #[test]
+    fn any_other_key_is_a_tag_and_may_be_negated() {
+        assert_eq!(parse("browser.name:Chrome"), [tag("browser.name", "Chrome")]);
+        assert_eq!(
+            parse("!os:Windows"),
+            [Term::Match { negated: true, field: Field::Tag("os".to_owned()), value: Pattern("Windows".to_owned()) }]
+        );
+    }
+
+    #[test]
+    fn quoted_values_keep_their_spaces_colons_and_escaped_quotes() {
+        assert_eq!(parse(r#"device:"Pixel 7 Pro""#), [tag("device", "Pixel 7 Pro")]);
+        assert_eq!(parse(r#"url:"https://a.example/x""#), [tag("url", "https://a.example/x")]);
+        assert_eq!(parse(r#"note:"say \"hi\" \\ bye""#), [tag("note", r#"say "hi" \ bye"#)]);
+    }
+
+    #[test]
+    fn wildcards_match_any_run_of_characters() {
+        let pattern = Pattern("shop@1.*".to_owned());
+        assert!(pattern.has_wildcard());
+        assert!(pattern.matches("shop@1.2.0") && pattern.matches("shop@1."));
+        assert!(!pattern.matches("shop@2.0") && !pattern.matches("myshop@1.2"));
+        let middle = Pattern("*Error*timeout".to_owned());
+        assert!(middle.matches("DbError: read timeout") && !middle.matches("DbError: timeout later"));
+        assert!(Pattern("exact".to_owned()).matches("exact") && !Pattern("exact".to_owned()).matches("exactly"));
+        assert!(Pattern("a*a".to_owned()).matches("aa") && !Pattern("a*a".to_owned()).matches("a"));
+    }
+
+    #[test]
+    fn time_bounds_take_minutes_hours_days_and_weeks_before_or_after() {
+        let seen = |which, within, span| Term::Seen { which, bound: TimeBound { within, span } };
+        assert_eq!(parse("firstSeen:-7d"), [seen(Seen::First, true, TimeDelta::days(7))]);
+        assert_eq!(parse("lastSeen:-24h"), [seen(Seen::Last, true, TimeDelta::hours(24))]);
+        assert_eq!(parse("lastSeen:+30m"), [seen(Seen::Last, false, TimeDelta::minutes(30))]);
+        assert_eq!(parse("firstSeen:2w"), [seen(Seen::First, true, TimeDelta::weeks(2))]);
+    }
+
+    #[test]
+    fn counts_take_every_comparison() {
+        let times = |comparison, count| Term::TimesSeen { comparison, count };
+        assert_eq!(parse("timesSeen:>100"), [times(Comparison::Greater, 100)]);
+        assert_eq!(parse("timesSeen:>=100"), [times(Comparison::GreaterOrEqual, 100)]);
+        assert_eq!(parse("timesSeen:<5"), [times(Comparison::Less, 5)]);
+        assert_eq!(parse("timesSeen:<=5"), [times(Comparison::LessOrEqual, 5)]);
+        assert_eq!(parse("timesSeen:10"), [times(Comparison::Equal, 10)]);
+        assert_eq!(parse("timesSeen:=10"), [times(Comparison::Equal, 10)]);
+        assert!(Comparison::Greater.holds(101, 100) && !Comparison::Greater.holds(100, 100));
+    }
+
+    #[test]
+    fn other_words_and_quoted_phrases_are_free_text() {
+        assert_eq!(
+            parse(r#"is:unresolved timeout "connection reset" level:error"#),
+            [
+                Term::Is { negated: false, state: IssueState::Unresolved },
+                Term::Text("timeout".to_owned()),
+                Term::Text("connection reset".to_owned()),
+                Term::Match { negated: false, field: Field::Level, value: Pattern("error".to_owned()) },
+            ]
+        );
+        assert_eq!(parse(":leading"), [Term::Text(":leading".to_owned())]);
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_and_where() {
+        assert_eq!(
+            error("is:open"),
+            (
+                3,
+                "`is:` takes one of unresolved, resolved, ignored, regressed, escalating, assigned, unassigned"
+                    .to_owned()
+            )
+        );
+        assert_eq!(error("level:error browser:"), (20, "`browser:` needs a value".to_owned()));
+        assert_eq!(error("level:critical"), (6, "`level:` takes one of debug, info, warning, error, fatal".to_owned()));
+        assert_eq!(error("firstSeen:-7y").0, 10);
+        assert_eq!(error("firstSeen:-0d").0, 10);
+        assert_eq!(error("timesSeen:>lots").0, 10);
+        assert_eq!(error("!timesSeen:>1").0, 0);
+        assert_eq!(error(r#"a "unclosed"#), (2, "this quote is never closed".to_owned()));
+        assert_eq!(error(r#"tag:"x"y"#), (7, "put a space after the closing quote".to_owned()));
+        assert_eq!(error("!timeout"), (0, "`!` negates a `key:value` filter".to_owned()));
+        assert_eq!(error("é is:x").0, 5, "positions count characters, not bytes");
+    }
+
+    #[test]
+    fn a_query_is_written_back_in_its_canonical_form() {
+        let text = r#"is:unresolved !level:debug release:"1.0 beta" assigned:me firstSeen:-7d lastSeen:+90m timesSeen:>=3 "a \"b\"" url:"https://x""#;
+        let query: Query = text.parse().expect("parses");
+        assert_eq!(query.to_string(), text);
+        assert_eq!(query.to_string().parse::<Query>(), Ok(query));
+        assert_eq!(
+            "lastSeen:-60m  timesSeen:=2".parse::<Query>().expect("parses").to_string(),
+            "lastSeen:-1h timesSeen:2"
+        );
+    }
+}
