@@ -5,7 +5,20 @@
 //! canonical form, so the filter bar and the search box stay in step.
 
 use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// The order of a list of issues, most first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Sort {
+    #[default]
+    LastSeen,
+    FirstSeen,
+    Events,
+    Users,
+}
 
 /// Every term must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

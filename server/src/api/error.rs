@@ -19,6 +19,8 @@ pub enum ApiError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("the search is not valid: {0}")]
+    BadQuery(app::search::ParseError),
     #[error("too many attempts, retry in {0} s")]
     TooManyAttempts(u64),
     #[error("the server could not read or write its data")]
@@ -33,6 +35,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -46,6 +49,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::Invalid(_) => "invalid",
             ApiError::Conflict(_) => "conflict",
+            ApiError::BadQuery(_) => "invalid_query",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::Database(_) => "internal",
         }

@@ -1,12 +1,12 @@
 //! Events and their attachments, readable by every member of their project.
 
 use super::ApiError;
-use super::extract::Id;
+use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
 use crate::startup::AppState;
 use crate::store::{events, issues};
 use app::model::{EventDetail, EventSummary, Role};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Json, Response};
 use protocol::ids::ProjectId;
@@ -52,7 +52,7 @@ async fn for_issue(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
-    Query(query): Query<PageQuery>,
+    Params(query): Params<PageQuery>,
 ) -> Result<Json<Vec<EventSummary>>, ApiError> {
     issue_project(&state, &principal, id).await?;
     let offset = query.page.unwrap_or(1).saturating_sub(1).saturating_mul(EVENTS_PAGE);

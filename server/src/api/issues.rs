@@ -2,18 +2,21 @@
 //! the issue's activity log and out to every open dashboard.
 
 use super::ApiError;
-use super::extract::{Body, Id};
+use super::extract::{Body, Id, Params};
 use crate::auth::{Principal, access};
 use crate::startup::AppState;
 use crate::store::decisions::{self, Actor, DecisionError};
 use crate::store::entities::issue;
+use crate::store::search::{self, Searcher};
 use crate::store::{begin_write, issues, projects};
 use app::dto::{Activity, BulkTriage, IssueDetail, TriageAction, Updated};
 use app::live::LiveChange;
 use app::model::{IssueStatus, IssueSummary, Role};
-use axum::extract::{Query, State};
+use app::search::{Query as SearchQuery, Sort};
+use axum::extract::State;
 use axum::response::Json;
 use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, Condition};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,11 +35,27 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, update))
 }
 
-/// Narrows a list of issues.
+/// Narrows and orders a list of issues.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct IssueFilter {
     /// Only issues with this status.
     pub status: Option<IssueStatus>,
+    /// A search, e.g. `is:unresolved level:error browser.name:Chrome firstSeen:-7d timeout`.
+    pub query: Option<String>,
+    /// Most recently seen first (the default), newest first, most events or most users first.
+    pub sort: Option<Sort>,
+}
+
+impl IssueFilter {
+    fn condition(&self, principal: &Principal) -> Result<Condition, ApiError> {
+        let query: SearchQuery = self.query.as_deref().unwrap_or_default().parse().map_err(ApiError::BadQuery)?;
+        let searcher = Searcher { user_id: principal.user_id, now: Utc::now() };
+        let mut condition = search::condition(&query, searcher);
+        if let Some(status) = self.status {
+            condition = condition.add(issue::Column::Status.eq(status.as_str()));
+        }
+        Ok(condition)
+    }
 }
 
 /// The issues of every project the caller may see, most recent activity first.
@@ -46,7 +65,8 @@ pub async fn visible(
     filter: &IssueFilter,
 ) -> Result<Vec<IssueSummary>, ApiError> {
     let projects = access::readable_projects(&state.db, principal).await?;
-    Ok(issues::in_projects(&state.db, projects.as_deref(), filter.status, PAGE).await?)
+    let condition = filter.condition(principal)?;
+    Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort.unwrap_or_default(), PAGE).await?)
 }
 
 /// Issues of all your projects.
@@ -55,7 +75,7 @@ pub async fn visible(
 async fn all(
     State(state): State<AppState>,
     principal: Principal,
-    Query(filter): Query<IssueFilter>,
+    Params(filter): Params<IssueFilter>,
 ) -> Result<Json<Vec<IssueSummary>>, ApiError> {
     Ok(Json(visible(&state, &principal, &filter).await?))
 }
@@ -67,10 +87,11 @@ async fn for_project(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
-    Query(filter): Query<IssueFilter>,
+    Params(filter): Params<IssueFilter>,
 ) -> Result<Json<Vec<IssueSummary>>, ApiError> {
     access::require(&state.db, &principal, id, Role::Viewer, "project").await?;
-    Ok(Json(issues::in_projects(&state.db, Some(&[id]), filter.status, PAGE).await?))
+    let condition = filter.condition(&principal)?;
+    Ok(Json(issues::in_projects(&state.db, Some(&[id]), condition, filter.sort.unwrap_or_default(), PAGE).await?))
 }
 
 /// Applies one decision to many issues of the projects you triage: the listed ones, or all with

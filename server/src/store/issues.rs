@@ -3,30 +3,33 @@
 use super::entities::{issue, issue_hour, issue_tag, user};
 use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
+use app::search::Sort;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::BTreeMap;
 
 /// Most values listed per tag key on the issue page.
 const TOP_TAG_VALUES: usize = 5;
 
-/// Issues of the given projects (all when `None`), optionally with one status, most recent
-/// activity first.
+/// Issues of the given projects (all when `None`) that meet `condition`, in `sort` order.
 pub async fn in_projects(
     db: &impl ConnectionTrait,
     projects: Option<&[i64]>,
-    status: Option<IssueStatus>,
+    condition: Condition,
+    sort: Sort,
     limit: u64,
 ) -> Result<Vec<IssueSummary>, DbErr> {
-    let mut query = issue::Entity::find();
+    let mut query = issue::Entity::find().filter(condition);
     if let Some(projects) = projects {
         query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
     }
-    if let Some(status) = status {
-        query = query.filter(issue::Column::Status.eq(status.as_str()));
-    }
-    let rows =
-        query.order_by_desc(issue::Column::LastSeen).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
+    let column = match sort {
+        Sort::LastSeen => issue::Column::LastSeen,
+        Sort::FirstSeen => issue::Column::FirstSeen,
+        Sort::Events => issue::Column::EventCount,
+        Sort::Users => issue::Column::UserCount,
+    };
+    let rows = query.order_by_desc(column).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
     summaries(db, rows).await
 }
 

@@ -13,6 +13,7 @@ mod migrations;
 pub mod projects;
 pub mod record;
 pub mod retention;
+pub mod search;
 pub mod tokens;
 pub mod users;
 pub mod writer;

@@ -16,6 +16,7 @@ mod retention;
 mod role_matrix;
 mod scrubbing;
 mod sdk_clients;
+mod search;
 mod startup;
 mod triage;
 mod writer_queue;
