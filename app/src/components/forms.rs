@@ -58,13 +58,17 @@ where
         return;
     }
     status.set(Status::Busy);
+    // The page may be gone by the time the answer comes: then there is nothing to update.
     leptos::task::spawn_local(async move {
         match request.await {
             Ok(answer) => {
-                status.set(Status::Idle);
-                done(answer);
+                if status.try_set(Status::Idle).is_none() {
+                    done(answer);
+                }
             }
-            Err(err) => status.set(Status::Failed(err.to_string())),
+            Err(err) => {
+                status.try_set(Status::Failed(err.to_string()));
+            }
         }
     });
 }

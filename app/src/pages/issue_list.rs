@@ -100,7 +100,9 @@ pub fn IssueListPage() -> impl IntoView {
     let reload = move || {
         leptos::task::spawn_local(async move {
             match api::get::<Vec<IssueSummary>>(&list_path(shown.get_untracked())).await {
-                Ok(list) => issues.set(list),
+                Ok(list) => {
+                    issues.try_set(list);
+                }
                 Err(err) => leptos::logging::warn!("could not refresh the issue list: {err}"),
             }
         });

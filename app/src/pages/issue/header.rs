@@ -86,7 +86,9 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
         let Some(project) = state.detail.with_untracked(|d| d.as_ref().map(|d| d.issue.project_id)) else { return };
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Assignee>>(&format!("/api/0/projects/{project}/assignees/")).await {
-                Ok(list) => candidates.set(list),
+                Ok(list) => {
+                    candidates.try_set(list);
+                }
                 Err(err) => leptos::logging::warn!("could not list assignees: {err}"),
             }
         });

@@ -224,7 +224,8 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
     const TAIL: usize = 20;
     let (refreshing, asked_again) = (StoredValue::new(false), StoredValue::new(false));
     // New events change the counts, tags and histogram: fetch them again at once, then at most
-    // once a second while events keep coming.
+    // once a second while events keep coming. The loop outlives awaits, so it ends quietly once
+    // the page is gone (`try_…` is `None` for a disposed value).
     let refresh = move || {
         if refreshing.get_value() {
             asked_again.set_value(true);
@@ -232,19 +233,22 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
         }
         refreshing.set_value(true);
         leptos::task::spawn_local(async move {
-            loop {
-                asked_again.set_value(false);
-                let id = state.id.get_untracked();
+            while let Some(id) = state.id.try_get_untracked() {
+                asked_again.try_set_value(false);
                 match api::get::<IssueDetail>(&format!("/api/0/issues/{id}/")).await {
-                    Ok(detail) => state.detail.set(Some(detail)),
+                    Ok(detail) => {
+                        if state.detail.try_set(Some(detail)).is_some() {
+                            return;
+                        }
+                    }
                     Err(err) => leptos::logging::warn!("could not refresh the issue: {err}"),
                 }
                 gloo_timers::future::TimeoutFuture::new(1000).await;
-                if !asked_again.get_value() {
+                if asked_again.try_get_value() != Some(true) {
                     break;
                 }
             }
-            refreshing.set_value(false);
+            refreshing.try_set_value(false);
         });
     };
     follow(live, move |heard| {
@@ -254,7 +258,7 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
                 refresh();
                 leptos::task::spawn_local(async move {
                     if let Ok(log) = api::get::<Vec<Activity>>(&format!("/api/0/issues/{id}/activity/")).await {
-                        state.activity.set(log);
+                        state.activity.try_set(log);
                     }
                 });
             }
