@@ -284,6 +284,24 @@ pub enum ActivityKind {
     IgnoreExpired,
 }
 
+impl ActivityKind {
+    /// The kind's JSON tag: `resolved`, `resolved_in_release`, ….
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActivityKind::Resolved => "resolved",
+            ActivityKind::ResolvedInRelease { .. } => "resolved_in_release",
+            ActivityKind::Ignored { .. } => "ignored",
+            ActivityKind::Unresolved => "unresolved",
+            ActivityKind::Assigned { .. } => "assigned",
+            ActivityKind::Unassigned => "unassigned",
+            ActivityKind::Commented { .. } => "commented",
+            ActivityKind::Regressed { .. } => "regressed",
+            ActivityKind::Escalated => "escalated",
+            ActivityKind::IgnoreExpired => "ignore_expired",
+        }
+    }
+}
+
 /// How often a tag value appears among an issue's events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -346,5 +364,29 @@ mod double_option {
         deserializer: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_activity_kinds_name_is_its_json_tag() {
+        let kinds = [
+            ActivityKind::Resolved,
+            ActivityKind::ResolvedInRelease { release: "1.0".into() },
+            ActivityKind::Ignored { until: IgnoreUntil::Forever },
+            ActivityKind::Unresolved,
+            ActivityKind::Assigned { to: "dev@example.com".into() },
+            ActivityKind::Unassigned,
+            ActivityKind::Commented { text: "hi".into() },
+            ActivityKind::Regressed { release: None },
+            ActivityKind::Escalated,
+            ActivityKind::IgnoreExpired,
+        ];
+        for kind in kinds {
+            assert_eq!(serde_json::to_value(&kind).expect("json")["kind"], kind.name());
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! dashboard (which shows where a query is wrong); `Display` writes a query back in its
 //! canonical form, so the filter bar and the search box stay in step.
 
+use crate::model::IssueStatus;
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -62,6 +63,16 @@ const STATES: [(IssueState, &str); 7] = [
     (IssueState::Assigned, "assigned"),
     (IssueState::Unassigned, "unassigned"),
 ];
+
+impl From<IssueStatus> for IssueState {
+    fn from(status: IssueStatus) -> IssueState {
+        match status {
+            IssueStatus::Unresolved => IssueState::Unresolved,
+            IssueStatus::Resolved => IssueState::Resolved,
+            IssueStatus::Ignored => IssueState::Ignored,
+        }
+    }
+}
 
 impl IssueState {
     pub fn as_str(self) -> &'static str {

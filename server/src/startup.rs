@@ -146,8 +146,8 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets the writer store what it was given.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Application { listener, router, writer, writer_task, retention, .. } = self;
-        let snooze_task = tokio::spawn(crate::snoozes::run(writer.clone()));
+        let Application { listener, router, db, writer, writer_task, retention, .. } = self;
+        let snooze_task = tokio::spawn(crate::snoozes::run(db, writer.clone()));
         let retention_task = tokio::spawn(retention.run(writer));
         // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
         let app = MapRequestLayer::new(|mut request: Request| {

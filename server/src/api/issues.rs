@@ -5,18 +5,19 @@ use super::ApiError;
 use super::extract::{Body, Id, Params};
 use crate::auth::{Principal, access};
 use crate::startup::AppState;
-use crate::store::decisions::{self, Actor, DecisionError};
+use crate::store::activity::Actor;
+use crate::store::decisions::{self, DecisionError};
 use crate::store::entities::issue;
 use crate::store::search::{self, Searcher};
 use crate::store::{begin_write, issues, projects};
 use app::dto::{Activity, BulkTriage, IssueDetail, TriageAction, Updated};
 use app::live::LiveChange;
 use app::model::{IssueStatus, IssueSummary, Role};
-use app::search::{Query as SearchQuery, Sort};
+use app::search::{Query as SearchQuery, Sort, Term};
 use axum::extract::State;
 use axum::response::Json;
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::Condition;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,13 +49,12 @@ pub struct IssueFilter {
 
 impl IssueFilter {
     fn condition(&self, principal: &Principal) -> Result<Condition, ApiError> {
-        let query: SearchQuery = self.query.as_deref().unwrap_or_default().parse().map_err(ApiError::BadQuery)?;
-        let searcher = Searcher { user_id: principal.user_id, now: Utc::now() };
-        let mut condition = search::condition(&query, searcher);
+        let mut query: SearchQuery = self.query.as_deref().unwrap_or_default().parse().map_err(ApiError::BadQuery)?;
         if let Some(status) = self.status {
-            condition = condition.add(issue::Column::Status.eq(status.as_str()));
+            query.terms.push(Term::Is { negated: false, state: status.into() });
         }
-        Ok(condition)
+        let searcher = Searcher { user_id: principal.user_id, now: Utc::now() };
+        Ok(search::condition(&query, searcher))
     }
 }
 

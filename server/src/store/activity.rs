@@ -8,27 +8,33 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
-/// Records an entry; `by` is the acting user (id and email), `None` for the system.
+/// A teammate who acts on an issue.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub user_id: i64,
+    pub email: &'a str,
+}
+
+/// Records an entry; `by` is the acting teammate, `None` for the system.
 pub async fn record(
     db: &impl ConnectionTrait,
     issue_id: i64,
-    by: Option<(i64, &str)>,
+    by: Option<Actor<'_>>,
     kind: ActivityKind,
     at: DateTime<Utc>,
 ) -> Result<Activity, DbErr> {
     let data = serde_json::to_string(&kind).map_err(|err| DbErr::Custom(err.to_string()))?;
-    let label = data.split('"').nth(3).unwrap_or_default().to_owned();
     let row = activity::ActiveModel {
         issue_id: Set(issue_id),
-        user_id: Set(by.map(|(id, _)| id)),
-        kind: Set(label),
+        user_id: Set(by.map(|actor| actor.user_id)),
+        kind: Set(kind.name().to_owned()),
         data: Set(data),
         created_at: Set(at),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(Activity { id: row.id, issue_id, user: by.map(|(_, email)| email.to_owned()), kind, created_at: at })
+    Ok(Activity { id: row.id, issue_id, user: by.map(|actor| actor.email.to_owned()), kind, created_at: at })
 }
 
 /// An issue's log, oldest first.

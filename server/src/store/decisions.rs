@@ -1,7 +1,7 @@
 //! Applying a teammate's triage decision to an issue: the state machine in [`crate::triage`]
 //! decides, this writes the issue and its activity entry.
 
-use super::activity;
+use super::activity::{self, Actor};
 use super::entities::{issue, release};
 use super::members;
 use super::record::{set_triage, triage_of};
@@ -21,13 +21,6 @@ pub enum DecisionError {
     Refused(&'static str),
     #[error(transparent)]
     Database(#[from] DbErr),
-}
-
-/// Who decides.
-#[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
-    pub user_id: i64,
-    pub email: &'a str,
 }
 
 /// Applies the action; returns the issue as it is now and the activity entry, or `None` when the
@@ -64,12 +57,7 @@ pub async fn apply(
     if after == triage_of(&issue) {
         return Ok((issue, None));
     }
-    let issue_id = issue.id;
-    let mut row = issue.into_active_model();
-    set_triage(&mut row, &after);
-    let issue = row.update(db).await?;
-    let entry = activity::record(db, issue_id, Some((by.user_id, by.email)), kind, now).await?;
-    Ok((issue, Some(entry)))
+    save(db, issue, |row| set_triage(row, &after), by, kind, now).await
 }
 
 async fn assign(
@@ -91,11 +79,23 @@ async fn assign(
         }
         None => ActivityKind::Unassigned,
     };
+    save(db, issue, |row| row.assignee_id = Set(assignee), by, kind, now).await
+}
+
+/// Writes the change to the issue and records who made it.
+async fn save(
+    db: &impl ConnectionTrait,
+    issue: issue::Model,
+    change: impl FnOnce(&mut issue::ActiveModel),
+    by: Actor<'_>,
+    kind: ActivityKind,
+    now: DateTime<Utc>,
+) -> Result<(issue::Model, Option<Activity>), DecisionError> {
     let issue_id = issue.id;
     let mut row = issue.into_active_model();
-    row.assignee_id = Set(assignee);
+    change(&mut row);
     let issue = row.update(db).await?;
-    let entry = activity::record(db, issue_id, Some((by.user_id, by.email)), kind, now).await?;
+    let entry = activity::record(db, issue_id, Some(by), kind, now).await?;
     Ok((issue, Some(entry)))
 }
 
@@ -118,6 +118,5 @@ pub async fn comment(
     by: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Activity, DbErr> {
-    activity::record(db, issue_id, Some((by.user_id, by.email)), ActivityKind::Commented { text: text.to_owned() }, now)
-        .await
+    activity::record(db, issue_id, Some(by), ActivityKind::Commented { text: text.to_owned() }, now).await
 }

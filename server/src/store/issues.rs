@@ -5,7 +5,9 @@ use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
 use app::search::Sort;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use std::collections::BTreeMap;
 
 /// Most values listed per tag key on the issue page.
@@ -51,6 +53,13 @@ pub async fn selected(
         query = query.filter(issue::Column::Status.eq(status.as_str()));
     }
     query.order_by_asc(issue::Column::Id).all(db).await
+}
+
+/// Ignored issues whose ignore period ended by `now`.
+pub fn ignore_over(now: DateTime<Utc>) -> Select<issue::Entity> {
+    issue::Entity::find()
+        .filter(issue::Column::Status.eq(IssueStatus::Ignored.as_str()))
+        .filter(issue::Column::IgnoredUntil.lte(now))
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<issue::Model>, DbErr> {
@@ -117,14 +126,10 @@ pub async fn tag_values(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<
         .await?;
     let mut keys: Vec<TagValues> = Vec::new();
     for row in rows {
-        let same_key = keys.last_mut().filter(|tag| tag.key == row.key);
-        let tag = match same_key {
-            Some(tag) => tag,
-            None => {
-                keys.push(TagValues { key: row.key.clone(), total: 0, top: Vec::new() });
-                keys.last_mut().expect("just pushed")
-            }
-        };
+        if keys.last().is_none_or(|tag| tag.key != row.key) {
+            keys.push(TagValues { key: row.key.clone(), total: 0, top: Vec::new() });
+        }
+        let Some(tag) = keys.last_mut() else { continue };
         tag.total += row.count;
         if tag.top.len() < TOP_TAG_VALUES {
             tag.top.push(TagValue { value: row.value, count: row.count });

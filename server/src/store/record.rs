@@ -193,11 +193,7 @@ pub async fn wake_ignored(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<Vec<(issue::Model, Activity)>, DbErr> {
-    let expired = issue::Entity::find()
-        .filter(issue::Column::Status.eq(IssueStatus::Ignored.as_str()))
-        .filter(issue::Column::IgnoredUntil.lte(now))
-        .all(db)
-        .await?;
+    let expired = super::issues::ignore_over(now).all(db).await?;
     let mut woken = Vec::with_capacity(expired.len());
     for issue in expired {
         let issue_id = issue.id;

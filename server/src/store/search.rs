@@ -2,6 +2,7 @@
 //! Tags, environments and releases are looked up in the per-issue tag counts the writer keeps.
 
 use super::entities::{issue, issue_tag, user};
+use app::model::IssueStatus;
 use app::search::{AssignedTo, Field, IssueState, Pattern, Query, Seen, Term};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query as Select};
@@ -80,9 +81,9 @@ fn term_condition(term: &Term, searcher: Searcher) -> Condition {
 fn is(state: IssueState) -> Condition {
     let condition = Condition::all();
     match state {
-        IssueState::Unresolved => condition.add(issue::Column::Status.eq("unresolved")),
-        IssueState::Resolved => condition.add(issue::Column::Status.eq("resolved")),
-        IssueState::Ignored => condition.add(issue::Column::Status.eq("ignored")),
+        IssueState::Unresolved => condition.add(issue::Column::Status.eq(IssueStatus::Unresolved.as_str())),
+        IssueState::Resolved => condition.add(issue::Column::Status.eq(IssueStatus::Resolved.as_str())),
+        IssueState::Ignored => condition.add(issue::Column::Status.eq(IssueStatus::Ignored.as_str())),
         IssueState::Regressed => condition.add(issue::Column::Substatus.eq("regressed")),
         IssueState::Escalating => condition.add(issue::Column::Substatus.eq("escalating")),
         IssueState::Assigned => condition.add(issue::Column::AssigneeId.is_not_null()),

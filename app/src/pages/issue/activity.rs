@@ -30,7 +30,7 @@ pub fn ActivityLog(state: IssueState) -> impl IntoView {
             <h2>"Activity"</h2>
             <ol class="activity-log">
                 <For each=move || state.activity.get() key=|entry| entry.id let(entry)>
-                    <li class="activity-entry" data-kind=kind_name(&entry.kind)>
+                    <li class="activity-entry" data-kind=entry.kind.name()>
                         <span class="who">{entry.user.clone().unwrap_or_else(|| "Faultline".to_owned())}</span>
                         " "
                         <span class="what">{describe(&entry.kind)}</span>
@@ -57,11 +57,6 @@ pub fn ActivityLog(state: IssueState) -> impl IntoView {
             <StatusLine status/>
         </section>
     }
-}
-
-/// The entry's kind as its JSON tag, for styling and tests.
-fn kind_name(kind: &ActivityKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// What happened, after who did it.
@@ -96,7 +91,7 @@ mod tests {
             describe(&ActivityKind::Ignored { until: IgnoreUntil::MoreEvents(10) }),
             "ignored the issue until 10 more events"
         );
-        assert_eq!(kind_name(&ActivityKind::ResolvedInRelease { release: "1.0".into() }), "resolved_in_release");
+        assert_eq!(ActivityKind::ResolvedInRelease { release: "1.0".into() }.name(), "resolved_in_release");
         assert!(describe(&ActivityKind::Regressed { release: Some("2.0".into()) }).contains("2.0"));
     }
 }
