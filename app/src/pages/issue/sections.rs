@@ -115,7 +115,7 @@ pub fn EventTags(tags: Vec<(String, String)>) -> impl IntoView {
             <ul class="chips">
                 {tags
                     .into_iter()
-                    .map(|(key, value)| view! { <li class="chip"><span class="key">{key}</span><span class="value">{value}</span></li> })
+                    .map(|(key, value)| view! { <li class="chip"><span class="chip-key">{key}</span><span class="chip-value">{value}</span></li> })
                     .collect_view()}
             </ul>
         </section>
