@@ -3,13 +3,11 @@
 
 use crate::components::live_badge::LiveStatus;
 use crate::live::{LIVE_PATH, LiveChange, LiveUpdate};
-use futures::StreamExt;
+use futures::future::{AbortHandle, Abortable};
+use futures::{FutureExt, StreamExt};
 use gloo_net::websocket::{Message, futures::WebSocket};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 const FIRST_RETRY_MS: f64 = 500.0;
 const MAX_RETRY_MS: f64 = 30_000.0;
@@ -22,49 +20,37 @@ pub enum Heard {
     Missed,
 }
 
-/// Calls `on_heard` for everything the socket says until the owning view is disposed.
+/// Calls `on_heard` for everything the socket says until the owning view is disposed; then the
+/// task is dropped at once, and the socket with it, closed.
 pub fn follow(status: RwSignal<LiveStatus>, on_heard: impl Fn(Heard) + 'static) {
-    let stopped = Arc::new(AtomicBool::new(false));
-    on_cleanup({
-        let stopped = Arc::clone(&stopped);
-        move || stopped.store(true, Ordering::Relaxed)
-    });
-    let on_heard: Rc<dyn Fn(Heard)> = Rc::new(on_heard);
-    leptos::task::spawn_local(async move {
-        let mut failures: i32 = 0;
-        while !stopped.load(Ordering::Relaxed) {
-            if let Some(url) = live_url()
-                && let Ok(socket) = WebSocket::open(&url)
-                && read_until_closed(socket, status, &stopped, on_heard.as_ref()).await
-            {
-                failures = 0;
-            }
-            if stopped.load(Ordering::Relaxed) {
-                break;
-            }
-            status.set(LiveStatus::Reconnecting);
-            let backoff = (FIRST_RETRY_MS * 2f64.powi(failures)).min(MAX_RETRY_MS);
-            let jittered = backoff * (0.5 + js_sys::Math::random() / 2.0);
-            TimeoutFuture::new(jittered as u32).await;
-            failures = failures.saturating_add(1).min(16);
-        }
-    });
+    let (abort, registration) = AbortHandle::new_pair();
+    on_cleanup(move || abort.abort());
+    leptos::task::spawn_local(Abortable::new(reconnect_forever(status, on_heard), registration).map(drop));
 }
 
-/// Passes messages on until the socket closes or the page goes. Returns whether it had opened.
-async fn read_until_closed(
-    socket: WebSocket,
-    status: RwSignal<LiveStatus>,
-    stopped: &AtomicBool,
-    on_heard: &dyn Fn(Heard),
-) -> bool {
+async fn reconnect_forever(status: RwSignal<LiveStatus>, on_heard: impl Fn(Heard)) {
+    let mut failures: i32 = 0;
+    loop {
+        if let Some(url) = live_url()
+            && let Ok(socket) = WebSocket::open(&url)
+            && read_until_closed(socket, status, &on_heard).await
+        {
+            failures = 0;
+        }
+        status.set(LiveStatus::Reconnecting);
+        let backoff = (FIRST_RETRY_MS * 2f64.powi(failures)).min(MAX_RETRY_MS);
+        let jittered = backoff * (0.5 + js_sys::Math::random() / 2.0);
+        TimeoutFuture::new(jittered as u32).await;
+        failures = failures.saturating_add(1).min(16);
+    }
+}
+
+/// Passes messages on until the socket closes. Returns whether it had opened.
+async fn read_until_closed(socket: WebSocket, status: RwSignal<LiveStatus>, on_heard: &impl Fn(Heard)) -> bool {
     let (_sink, mut stream) = socket.split();
     let mut last_seq: Option<u64> = None;
     let mut opened = false;
     while let Some(Ok(message)) = stream.next().await {
-        if stopped.load(Ordering::Relaxed) {
-            break;
-        }
         let Message::Text(text) = message else { continue };
         let Ok(update) = serde_json::from_str::<LiveUpdate>(&text) else {
             leptos::logging::warn!("ignoring an unreadable live message");
