@@ -19,6 +19,9 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level, least severe first.
+    pub const ALL: [Level; 5] = [Level::Debug, Level::Info, Level::Warning, Level::Error, Level::Fatal];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Debug => "debug",
