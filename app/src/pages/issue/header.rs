@@ -132,15 +132,15 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
 /// Events per hour over the 14 days up to the last one, as bars.
 #[component]
 fn Histogram(state: IssueState) -> impl IntoView {
-    let bars = move || {
+    let bars = Memo::new(move |_| {
         state.detail.with(|d| d.as_ref().map(|d| hourly_bars(&d.histogram, d.issue.last_seen)).unwrap_or_default())
-    };
-    let total = move || bars().iter().map(|(_, count)| count).sum::<i64>();
+    });
+    let total = move || bars.with(|bars| bars.iter().map(|(_, count)| count).sum::<i64>());
     view! {
         <figure class="histogram">
             <svg viewBox=format!("0 0 {} 40", HISTOGRAM_DAYS * 24) preserveAspectRatio="none" role="img" aria-label="Events per hour">
                 {move || {
-                    let bars = bars();
+                    let bars = bars.get();
                     let max = bars.iter().map(|(_, count)| *count).max().unwrap_or(1).max(1) as f64;
                     bars.into_iter()
                         .enumerate()
@@ -165,12 +165,15 @@ fn Histogram(state: IssueState) -> impl IntoView {
 fn hourly_bars(hours: &[HourCount], last_seen: DateTime<Utc>) -> Vec<(DateTime<Utc>, i64)> {
     let end = last_seen.duration_trunc(TimeDelta::hours(1)).unwrap_or(last_seen);
     let start = end - TimeDelta::hours(HISTOGRAM_DAYS * 24 - 1);
-    (0..HISTOGRAM_DAYS * 24)
-        .map(|i| {
-            let hour = start + TimeDelta::hours(i);
-            (hour, hours.iter().filter(|h| h.hour == hour).map(|h| h.count).sum())
-        })
-        .collect()
+    let mut bars: Vec<(DateTime<Utc>, i64)> =
+        (0..HISTOGRAM_DAYS * 24).map(|i| (start + TimeDelta::hours(i), 0)).collect();
+    for hour in hours {
+        let offset = usize::try_from((hour.hour - start).num_hours()).ok();
+        if let Some(bar) = offset.and_then(|offset| bars.get_mut(offset)).filter(|bar| bar.0 == hour.hour) {
+            bar.1 += hour.count;
+        }
+    }
+    bars
 }
 
 #[cfg(test)]
