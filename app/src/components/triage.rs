@@ -1,9 +1,18 @@
 //! The triage controls the issue page and the list's bulk bar share: resolve, resolve in the
 //! next release, ignore (forever, for a while, until more events or users), unresolve.
 
+use crate::components::layout::me;
 use crate::dto::TriageAction;
-use crate::model::{IgnoreUntil, IssueStatus};
+use crate::model::{Assignee, IgnoreUntil, IssueStatus};
 use leptos::prelude::*;
+
+/// The `a` shortcut: assigns the issue to the signed-in user, or unassigns it if it is theirs.
+/// `None` before the user is known.
+pub fn toggle_mine(assignee: Option<&Assignee>) -> Option<TriageAction> {
+    let Some(Ok(user)) = me().and_then(|me| me.get_untracked()) else { return None };
+    let mine = assignee.is_some_and(|assignee| assignee.id == user.id);
+    Some(TriageAction::Assign { user_id: (!mine).then_some(user.id) })
+}
 
 /// How long the dashboard offers to ignore an issue.
 const IGNORE_CHOICES: [IgnoreUntil; 9] = [

@@ -3,12 +3,12 @@
 
 use crate::api::{self, Method};
 use crate::components::forms::{Status, StatusLine, run};
-use crate::components::layout::{ErrorBox, me};
+use crate::components::layout::ErrorBox;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::shortcuts::{ShortcutsHelp, on_key};
-use crate::components::triage::TriageButtons;
+use crate::components::triage::{TriageButtons, toggle_mine};
 use crate::dto::{BulkTriage, TriageAction, Updated};
-use crate::model::{IssueStatus, IssueSummary, now, time_ago};
+use crate::model::{IssueStatus, IssueSummary, counted, now, time_ago};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,6 +66,16 @@ struct Selection {
 }
 
 impl Selection {
+    /// The selected issues among those listed: one that left the list is not acted on.
+    fn listed(self, issues: &[IssueSummary]) -> Vec<i64> {
+        self.ids.with(|ids| issues.iter().map(|issue| issue.id).filter(|id| ids.contains(id)).collect())
+    }
+
+    /// Whether every listed issue is selected.
+    fn covers(self, issues: &[IssueSummary]) -> bool {
+        !issues.is_empty() && self.listed(issues).len() == issues.len()
+    }
+
     fn clear(self) {
         self.ids.set(BTreeSet::new());
         self.all_matching.set(false);
@@ -119,26 +129,35 @@ pub fn IssueListPage() -> impl IntoView {
         set_interval(move || clock.set(now()), std::time::Duration::from_secs(1));
     });
 
-    // One issue by its id, or the selection, through the API; the socket brings the result.
+    // One issue by its id, or the selection, through the API; the socket tells the other tabs.
     let triage_one = move |id: i64, action: TriageAction| {
         run(
             outcome,
             async move { api::send::<_, IssueSummary>(Method::Patch, &format!("/api/0/issues/{id}/"), &action).await },
-            |_| (),
+            move |issue| {
+                issues.update(|list| crate::board::fold_issue(list, issue, shown.get_untracked(), ISSUE_LIST_LIMIT))
+            },
         );
     };
     let triage_selection = Callback::new(move |action: TriageAction| {
         let body = if selection.all_matching.get_untracked() {
             BulkTriage { ids: None, all_with_status: shown.get_untracked(), action }
         } else {
-            BulkTriage { ids: Some(selection.ids.get_untracked().into_iter().collect()), all_with_status: None, action }
+            BulkTriage {
+                ids: Some(issues.with_untracked(|list| selection.listed(list))),
+                all_with_status: None,
+                action,
+            }
         };
         run(outcome, async move { api::send::<_, Updated>(Method::Put, ISSUES_PATH, &body).await }, move |done| {
             selection.clear();
-            outcome.set(Status::Done(format!("{} issues changed.", done.updated)));
+            outcome.set(Status::Done(format!("{} changed.", counted(done.updated as i64, "issue"))));
             reload();
         });
     });
+
+    // Another tab (or back and forward) shows other issues: what was selected is not there.
+    Effect::watch(move || shown.get(), move |_, _, _| selection.clear(), false);
 
     let navigate = use_navigate();
     on_key(move |key| {
@@ -155,11 +174,12 @@ pub fn IssueListPage() -> impl IntoView {
             ("r", Some(id)) => triage_one(id, TriageAction::Resolve),
             ("i", Some(id)) => triage_one(id, TriageAction::Ignore { until: crate::model::IgnoreUntil::Forever }),
             ("a", Some(id)) => {
-                let Some(Ok(user)) = me().and_then(|me| me.get_untracked()) else { return };
-                let mine = issues.with_untracked(|list| {
-                    list.iter().any(|issue| issue.id == id && issue.assignee.as_ref().is_some_and(|a| a.id == user.id))
+                let assignee = issues.with_untracked(|list| {
+                    list.iter().find(|issue| issue.id == id).and_then(|issue| issue.assignee.clone())
                 });
-                triage_one(id, TriageAction::Assign { user_id: (!mine).then_some(user.id) });
+                if let Some(action) = toggle_mine(assignee.as_ref()) {
+                    triage_one(id, action);
+                }
             }
             _ => {}
         }
@@ -179,7 +199,7 @@ pub fn IssueListPage() -> impl IntoView {
                     .map(|(status, label)| {
                         let href = format!("/?status={}", status.map_or("all", IssueStatus::as_str));
                         view! {
-                            <a href=href class:active=move || shown.get() == status on:click=move |_| selection.clear()>
+                            <a href=href class:active=move || shown.get() == status>
                                 {label}
                             </a>
                         }
@@ -212,11 +232,8 @@ fn BulkBar(
     issues: RwSignal<Vec<IssueSummary>>,
     on_action: Callback<TriageAction>,
 ) -> impl IntoView {
-    let count = move || selection.ids.with(BTreeSet::len);
-    let all_on_page = move || {
-        let count = count();
-        count > 0 && count == issues.with(Vec::len)
-    };
+    let count = move || issues.with(|list| selection.listed(list).len());
+    let all_on_page = move || issues.with(|list| selection.covers(list));
     let label = move || match (selection.all_matching.get(), shown.get()) {
         (true, Some(status)) => format!("Every {status} issue is selected."),
         _ => format!("{} selected.", count()),
@@ -244,10 +261,7 @@ fn IssueTable(
     cursor: RwSignal<Option<i64>>,
     clock: RwSignal<DateTime<Utc>>,
 ) -> impl IntoView {
-    let all_selected = move || {
-        issues
-            .with(|list| !list.is_empty() && selection.ids.with(|ids| list.iter().all(|issue| ids.contains(&issue.id))))
-    };
+    let all_selected = move || issues.with(|list| selection.covers(list));
     let toggle_all = move |_| {
         if all_selected() {
             selection.clear();

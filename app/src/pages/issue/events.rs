@@ -2,7 +2,7 @@
 
 use super::IssueState;
 use crate::components::layout::ErrorBox;
-use crate::model::{EventSummary, now, time_ago};
+use crate::model::{EventSummary, counted, now, time_ago};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -23,10 +23,7 @@ pub fn NewEvents(state: IssueState) -> impl IntoView {
     view! {
         <Show when=move || { state.unseen.get() > 0 }>
             <button type="button" class="new-events" on:click=show_newest.clone()>
-                {move || match state.unseen.get() {
-                    1 => "1 new event: show the newest".to_owned(),
-                    n => format!("{n} new events: show the newest"),
-                }}
+                {move || format!("{}: show the newest", counted(state.unseen.get() as i64, "new event"))}
             </button>
         </Show>
         <Show when=move || state.arrived.with(|arrived| !arrived.is_empty())>

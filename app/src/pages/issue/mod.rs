@@ -12,9 +12,10 @@ mod tags;
 
 use crate::api::{self, Method};
 use crate::components::forms::{Status, StatusLine, run};
-use crate::components::layout::{ErrorBox, me};
+use crate::components::layout::ErrorBox;
 use crate::components::live_badge::LiveStatus;
 use crate::components::shortcuts::{ShortcutsHelp, on_key};
+use crate::components::triage::toggle_mine;
 use crate::dto::{Activity, IssueDetail, TriageAction};
 use crate::model::{EventDetail, EventSummary, IgnoreUntil, IssueSummary};
 use leptos::prelude::*;
@@ -150,11 +151,10 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
             "i" => state.triage(TriageAction::Ignore { until: IgnoreUntil::Forever }),
             "u" => state.triage(TriageAction::Unresolve),
             "a" => {
-                let Some(Ok(user)) = me().and_then(|me| me.get_untracked()) else { return };
-                let mine = state.detail.with_untracked(|detail| {
-                    detail.as_ref().and_then(|d| d.issue.assignee.as_ref()).is_some_and(|a| a.id == user.id)
-                });
-                state.triage(TriageAction::Assign { user_id: (!mine).then_some(user.id) });
+                let assignee = state.detail.with_untracked(|d| d.as_ref().and_then(|d| d.issue.assignee.clone()));
+                if let Some(action) = toggle_mine(assignee.as_ref()) {
+                    state.triage(action);
+                }
             }
             "j" => step(neighbors.older),
             "k" => step(neighbors.newer),
