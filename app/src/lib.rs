@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod board;
+pub mod chart;
 mod components;
 pub mod dto;
 pub mod event;

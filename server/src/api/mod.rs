@@ -5,6 +5,7 @@
 
 mod activity;
 mod auth;
+mod charts;
 mod error;
 mod events;
 mod extract;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(tokens::router())
         .merge(projects::router())
+        .merge(charts::router())
         .merge(keys::router())
         .merge(members::router())
         .merge(issues::router())

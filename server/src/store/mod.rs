@@ -3,6 +3,7 @@
 //! migrations serves both.
 
 pub mod activity;
+pub mod charts;
 pub mod decisions;
 pub mod entities;
 pub mod events;

@@ -72,6 +72,7 @@ pub async fn event(db: &impl ConnectionTrait, new: &NewEvent) -> Result<Option<R
     };
     let (issue, reopened) = if created { (issue, None) } else { count_another_event(db, issue, new, new_user).await? };
     count_tags_and_hour(db, issue.id, new).await?;
+    super::charts::count_event(db, project_id, new.level, new.timestamp, created).await?;
 
     let row = event::ActiveModel {
         project_id: Set(project_id),

@@ -11,6 +11,7 @@ pub mod issue_hour;
 pub mod issue_tag;
 pub mod issue_user;
 pub mod project;
+pub mod project_bucket;
 pub mod project_key;
 pub mod project_member;
 pub mod release;

@@ -6,6 +6,7 @@ mod m20261121_000001_initial;
 mod m20261122_000002_ingest_settings;
 mod m20261122_000003_accounts;
 mod m20261122_000004_triage;
+mod m20261122_000005_charts;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_ingest_settings::Migration),
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261122_000004_triage::Migration),
+            Box::new(m20261122_000005_charts::Migration),
         ]
     }
 }

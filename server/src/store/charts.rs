@@ -1,0 +1,104 @@
+//! The project charts: per-project event counters in 5-minute and hourly buckets, by level,
+//! with the issues each bucket opened. The writer adds to them with every event; a chart sums a
+//! few hundred counter rows at most and never scans events.
+
+use super::entities::{issue, project_bucket};
+use super::issues;
+use app::chart::{Bar, ChartRange, FINE_MINUTES, HOUR_MINUTES, LevelBar, ProjectChart};
+use app::model::Level;
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// Issues listed as the range's top issues.
+const TOP_ISSUES: u64 = 5;
+
+/// Counts one event of `level` at `at` in the project's buckets; `opened` when it opened an issue.
+pub async fn count_event(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    level: Level,
+    at: DateTime<Utc>,
+    opened: bool,
+) -> Result<(), DbErr> {
+    for minutes in [FINE_MINUTES, HOUR_MINUTES] {
+        let start = at.duration_trunc(TimeDelta::minutes(minutes.into())).unwrap_or(at);
+        let row = project_bucket::ActiveModel {
+            project_id: Set(project_id),
+            minutes: Set(minutes),
+            start: Set(start),
+            level: Set(level.as_str().to_owned()),
+            events: Set(1),
+            new_issues: Set(i64::from(opened)),
+            ..Default::default()
+        };
+        let column = |name| Expr::col((project_bucket::Entity, name));
+        project_bucket::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    project_bucket::Column::ProjectId,
+                    project_bucket::Column::Minutes,
+                    project_bucket::Column::Start,
+                    project_bucket::Column::Level,
+                ])
+                .value(project_bucket::Column::Events, column(project_bucket::Column::Events).add(1))
+                .value(
+                    project_bucket::Column::NewIssues,
+                    column(project_bucket::Column::NewIssues).add(i64::from(opened)),
+                )
+                .to_owned(),
+            )
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The project's chart over `range` up to `now`.
+pub async fn project_chart(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    range: ChartRange,
+    now: DateTime<Utc>,
+) -> Result<ProjectChart, DbErr> {
+    let buckets = |minutes: i32, since: DateTime<Utc>| {
+        project_bucket::Entity::find()
+            .filter(project_bucket::Column::ProjectId.eq(project_id))
+            .filter(project_bucket::Column::Minutes.eq(minutes))
+            .filter(project_bucket::Column::Start.gte(since))
+    };
+    let first = range.first_start(now);
+    let mut events: Vec<LevelBar> = range
+        .bars(now, [])
+        .into_iter()
+        .map(|bar| LevelBar { start: bar.start, levels: Level::ALL.into_iter().map(|level| (level, 0)).collect() })
+        .collect();
+    for row in buckets(range.counter_minutes(), first).all(db).await? {
+        let level = Level::parse(&row.level).unwrap_or_default();
+        if let Some(bar) = range.slot(first, row.start).and_then(|slot| events.get_mut(slot)) {
+            *bar.levels.entry(level).or_default() += row.events;
+        }
+    }
+
+    let days = ChartRange::Month;
+    let opened: Vec<(DateTime<Utc>, i64)> = buckets(HOUR_MINUTES, days.first_start(now))
+        .filter(project_bucket::Column::NewIssues.gt(0))
+        .select_only()
+        .columns([project_bucket::Column::Start, project_bucket::Column::NewIssues])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let new_issues: Vec<Bar> = days.bars(now, opened);
+
+    let top = issue::Entity::find()
+        .filter(issue::Column::ProjectId.eq(project_id))
+        .filter(issue::Column::LastSeen.gte(first))
+        .order_by_desc(issue::Column::EventCount)
+        .order_by_desc(issue::Column::Id)
+        .limit(TOP_ISSUES)
+        .all(db)
+        .await?;
+    Ok(ProjectChart { range, events, new_issues, top_issues: issues::summaries(db, top).await? })
+}
