@@ -39,6 +39,7 @@ mod tests {
             event_count: count,
             user_count: 0,
             assignee: None,
+            last_24h: Vec::new(),
         }
     }
 

@@ -255,6 +255,9 @@ pub struct IssueSummary {
     pub user_count: i64,
     #[serde(default)]
     pub assignee: Option<Assignee>,
+    /// Events in each of the last 24 hours, oldest first, the last one the current hour.
+    #[serde(default)]
+    pub last_24h: Vec<i64>,
 }
 
 /// One event in a list of an issue's events.

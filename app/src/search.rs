@@ -4,7 +4,7 @@
 //! the browser can check a query as it is typed); `Display` writes a query back in its
 //! canonical form.
 
-use crate::model::{IssueStatus, Level};
+use crate::model::{IssueStatus, IssueSummary, Level};
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -19,6 +19,70 @@ pub enum Sort {
     FirstSeen,
     Events,
     Users,
+}
+
+impl Sort {
+    pub const ALL: [(Sort, &str); 4] = [
+        (Sort::LastSeen, "Last seen"),
+        (Sort::FirstSeen, "First seen"),
+        (Sort::Events, "Events"),
+        (Sort::Users, "Users"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::LastSeen => "last_seen",
+            Sort::FirstSeen => "first_seen",
+            Sort::Events => "events",
+            Sort::Users => "users",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().map(|(sort, _)| sort).find(|sort| sort.as_str() == text)
+    }
+
+    /// The value the list is ordered by (times in nanoseconds), then the id: what a cursor holds.
+    pub fn key(self, issue: &IssueSummary) -> (i64, i64) {
+        let nanos = |at: chrono::DateTime<chrono::Utc>| at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+        let value = match self {
+            Sort::LastSeen => nanos(issue.last_seen),
+            Sort::FirstSeen => nanos(issue.first_seen),
+            Sort::Events => issue.event_count,
+            Sort::Users => issue.user_count,
+        };
+        (value, issue.id)
+    }
+
+    /// The cursor of the page that follows `issue`.
+    pub fn cursor_after(self, issue: &IssueSummary) -> Cursor {
+        let (value, id) = self.key(issue);
+        Cursor { value, id }
+    }
+}
+
+/// Where the next page of a sorted list starts: after the issue with this sort value and id
+/// (`<value>:<id>` in a URL). Stable while issues arrive: a new or busier issue sorts before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub value: i64,
+    pub id: i64,
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.value, self.id)
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Cursor, String> {
+        let invalid = || format!("`{text}` is not a cursor: it is `<value>:<id>`, as the `Link` header gives it");
+        let (value, id) = text.split_once(':').ok_or_else(invalid)?;
+        Ok(Cursor { value: value.parse().map_err(|_| invalid())?, id: id.parse().map_err(|_| invalid())? })
+    }
 }
 
 /// Every term must hold.
@@ -350,6 +414,66 @@ fn count_bound(value: &str) -> Option<(Comparison, i64)> {
     Some((comparison, number.parse().ok().filter(|n: &i64| *n >= 0)?))
 }
 
+/// What the filter bar sets: each is one plain (not negated) term of its kind in the query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    /// `is:unresolved`, `is:resolved` or `is:ignored`.
+    Status,
+    Level,
+    Environment,
+    Release,
+    /// `lastSeen:-24h`.
+    LastSeen,
+}
+
+impl Facet {
+    fn key(self) -> &'static str {
+        match self {
+            Facet::Status => "is",
+            Facet::Level => "level",
+            Facet::Environment => "environment",
+            Facet::Release => "release",
+            Facet::LastSeen => "lastSeen",
+        }
+    }
+
+    /// The term's value as written after its key when the term is of this facet.
+    fn value_of(self, term: &Term) -> Option<String> {
+        use IssueState::{Ignored, Resolved, Unresolved};
+        match (self, term) {
+            (Facet::Status, Term::Is { negated: false, state: state @ (Unresolved | Resolved | Ignored) }) => {
+                Some(state.as_str().to_owned())
+            }
+            (Facet::Level, Term::Match { negated: false, field: Field::Level, value })
+            | (Facet::Environment, Term::Match { negated: false, field: Field::Environment, value })
+            | (Facet::Release, Term::Match { negated: false, field: Field::Release, value }) => Some(value.0.clone()),
+            (Facet::LastSeen, Term::Seen { which: Seen::Last, bound }) if bound.within => {
+                Some(format!("-{}", span(bound.span)))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Query {
+    /// The value of the facet's term (`unresolved`, `error`, `-24h`), when the query has one.
+    pub fn facet(&self, facet: Facet) -> Option<String> {
+        self.terms.iter().find_map(|term| facet.value_of(term))
+    }
+
+    /// The query with the facet's terms replaced by `facet:value`, or removed for an empty value.
+    /// The new term takes the place of the first one it replaces (else it comes first).
+    pub fn with_facet(&self, facet: Facet, value: &str) -> Result<Query, ParseError> {
+        let at = self.terms.iter().position(|term| facet.value_of(term).is_some()).unwrap_or(0);
+        let mut terms: Vec<Term> = self.terms.iter().filter(|term| facet.value_of(term).is_none()).cloned().collect();
+        if !value.is_empty() {
+            let term = format!("{}:{}", facet.key(), quoted(value)).parse::<Query>()?.terms;
+            terms.splice(at.min(terms.len())..at.min(terms.len()), term);
+        }
+        Ok(Query { terms })
+    }
+}
+
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, term) in self.terms.iter().enumerate() {
@@ -506,6 +630,41 @@ mod tests {
             ]
         );
         assert_eq!(parse(":leading"), [Term::Text(":leading".to_owned())]);
+    }
+
+    #[test]
+    fn the_filter_bar_reads_and_replaces_its_terms_in_place() {
+        let query: Query = "is:unresolved level:error timeout lastSeen:-24h".parse().expect("query");
+        assert_eq!(query.facet(Facet::Status).as_deref(), Some("unresolved"));
+        assert_eq!(query.facet(Facet::Level).as_deref(), Some("error"));
+        assert_eq!(query.facet(Facet::LastSeen).as_deref(), Some("-1d"), "in its canonical form");
+        assert_eq!(query.facet(Facet::Environment), None);
+
+        let resolved = query.with_facet(Facet::Status, "resolved").expect("status");
+        assert_eq!(resolved.to_string(), "is:resolved level:error timeout lastSeen:-1d");
+        let any_level = resolved.with_facet(Facet::Level, "").expect("level");
+        assert_eq!(any_level.to_string(), "is:resolved timeout lastSeen:-1d");
+        let env = any_level.with_facet(Facet::Environment, "staging eu").expect("environment");
+        assert_eq!(env.to_string(), "environment:\"staging eu\" is:resolved timeout lastSeen:-1d");
+        assert_eq!(env.facet(Facet::Environment).as_deref(), Some("staging eu"));
+        assert!(query.with_facet(Facet::LastSeen, "soon").is_err(), "a value the language refuses is an error");
+    }
+
+    #[test]
+    fn a_negated_term_is_not_the_filter_bar_s_and_stays() {
+        let query: Query = "!is:resolved !level:debug".parse().expect("query");
+        assert_eq!(query.facet(Facet::Status), None);
+        let filtered = query.with_facet(Facet::Level, "error").expect("level");
+        assert_eq!(filtered.to_string(), "level:error !is:resolved !level:debug");
+    }
+
+    #[test]
+    fn a_cursor_is_the_sort_value_and_id_of_the_last_issue_shown() {
+        let cursor: Cursor = "1700000000000000000:42".parse().expect("cursor");
+        assert_eq!(cursor, Cursor { value: 1_700_000_000_000_000_000, id: 42 });
+        assert_eq!(cursor.to_string(), "1700000000000000000:42");
+        assert!("42".parse::<Cursor>().is_err());
+        assert!("a:b".parse::<Cursor>().is_err());
     }
 
     #[test]

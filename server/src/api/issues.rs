@@ -10,22 +10,22 @@ use crate::store::decisions::{self, DecisionError};
 use crate::store::entities::issue;
 use crate::store::search::{self, Searcher};
 use crate::store::{begin_write, issues, projects};
+use app::chart::ChartRange;
 use app::dto::{Activity, BulkTriage, IssueDetail, TriageAction, Updated};
 use app::live::LiveChange;
 use app::model::{IssueStatus, IssueSummary, Role};
-use app::search::{Query as SearchQuery, Sort, Term};
+use app::search::{Cursor, Query as SearchQuery, Sort, Term};
 use axum::extract::State;
-use axum::response::Json;
-use chrono::{Duration, Utc};
-use sea_orm::Condition;
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Json, Response};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, Condition};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Most issues a list answers with.
 pub const PAGE: u64 = 100;
-/// How far back the issue page's histogram reaches.
-const HISTOGRAM_DAYS: i64 = 14;
 /// Most issues one bulk decision changes.
 const MAX_BULK: usize = 10_000;
 
@@ -45,6 +45,12 @@ pub struct IssueFilter {
     pub query: Option<String>,
     /// Most recently seen first (the default), newest first, most events or most users first.
     pub sort: Option<Sort>,
+    /// Only this project's issues.
+    pub project: Option<i64>,
+    /// Only these issues, by id, comma-separated: whether they (still) match the search.
+    pub ids: Option<String>,
+    /// The page after the one that gave this cursor in its `Link: <…>; rel="next"` header.
+    pub cursor: Option<String>,
 }
 
 impl IssueFilter {
@@ -54,19 +60,73 @@ impl IssueFilter {
             query.terms.push(Term::Is { negated: false, state: status.into() });
         }
         let searcher = Searcher { user_id: principal.user_id, now: Utc::now() };
-        Ok(search::condition(&query, searcher))
+        let mut condition = search::condition(&query, searcher);
+        if let Some(ids) = &self.ids {
+            let ids: Vec<i64> =
+                ids.split(',').map(|id| id.trim().parse()).collect::<Result<_, _>>().map_err(|_| {
+                    ApiError::Invalid(format!("`ids` takes issue ids separated by commas, not `{ids}`"))
+                })?;
+            condition = condition.add(issue::Column::Id.is_in(ids));
+        }
+        if let Some(cursor) = &self.cursor {
+            let cursor: Cursor = cursor.parse().map_err(ApiError::Invalid)?;
+            condition = condition.add(search::after(self.sort(), cursor));
+        }
+        Ok(condition)
+    }
+
+    fn sort(&self) -> Sort {
+        self.sort.unwrap_or_default()
     }
 }
 
-/// The issues of every project the caller may see, most recent activity first.
+/// A page of issues; when it is full, a `Link` header names the next one as Sentry's API does:
+/// `<url>; rel="next"; results="true"; cursor="…"`.
+pub struct IssuePage {
+    issues: Vec<IssueSummary>,
+    next: Option<String>,
+}
+
+impl IssuePage {
+    fn new(issues: Vec<IssueSummary>, filter: &IssueFilter, uri: &Uri) -> IssuePage {
+        let next = (issues.len() as u64 == PAGE).then(|| issues.last()).flatten().map(|last| {
+            let cursor = filter.sort().cursor_after(last).to_string();
+            let kept = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+                .filter(|(key, _)| key != "cursor")
+                .collect::<Vec<_>>();
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .append_pair("cursor", &cursor)
+                .finish();
+            format!("<{}?{query}>; rel=\"next\"; results=\"true\"; cursor=\"{cursor}\"", uri.path())
+        });
+        IssuePage { issues, next }
+    }
+}
+
+impl IntoResponse for IssuePage {
+    fn into_response(self) -> Response {
+        let link = self.next.and_then(|next| HeaderValue::from_str(&next).ok());
+        let mut response = Json(self.issues).into_response();
+        if let Some(link) = link {
+            response.headers_mut().insert(header::LINK, link);
+        }
+        response
+    }
+}
+
+/// The issues of every project the caller may see (or of `filter.project`), in the filter's order.
 pub async fn visible(
     state: &AppState,
     principal: &Principal,
     filter: &IssueFilter,
 ) -> Result<Vec<IssueSummary>, ApiError> {
-    let projects = access::readable_projects(&state.db, principal).await?;
+    let mut projects = access::readable_projects(&state.db, principal).await?;
+    if let Some(only) = filter.project {
+        projects = Some(projects.map_or_else(|| vec![only], |all| all.into_iter().filter(|id| *id == only).collect()));
+    }
     let condition = filter.condition(principal)?;
-    Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort.unwrap_or_default(), PAGE).await?)
+    Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort(), PAGE).await?)
 }
 
 /// Issues of all your projects.
@@ -75,9 +135,10 @@ pub async fn visible(
 async fn all(
     State(state): State<AppState>,
     principal: Principal,
+    uri: Uri,
     Params(filter): Params<IssueFilter>,
-) -> Result<Json<Vec<IssueSummary>>, ApiError> {
-    Ok(Json(visible(&state, &principal, &filter).await?))
+) -> Result<IssuePage, ApiError> {
+    Ok(IssuePage::new(visible(&state, &principal, &filter).await?, &filter, &uri))
 }
 
 /// A project's issues.
@@ -87,11 +148,13 @@ async fn for_project(
     State(state): State<AppState>,
     principal: Principal,
     Id(id): Id<i64>,
+    uri: Uri,
     Params(filter): Params<IssueFilter>,
-) -> Result<Json<Vec<IssueSummary>>, ApiError> {
+) -> Result<IssuePage, ApiError> {
     access::require(&state.db, &principal, id, Role::Viewer, "project").await?;
     let condition = filter.condition(&principal)?;
-    Ok(Json(issues::in_projects(&state.db, Some(&[id]), condition, filter.sort.unwrap_or_default(), PAGE).await?))
+    let issues = issues::in_projects(&state.db, Some(&[id]), condition, filter.sort(), PAGE).await?;
+    Ok(IssuePage::new(issues, &filter, &uri))
 }
 
 /// Applies one decision to many issues of the projects you triage: the listed ones, or all with
@@ -168,7 +231,7 @@ pub async fn readable(
 }
 
 /// One issue with what its page shows above the events: releases, environments, tag values and
-/// the hourly histogram of the last 14 days.
+/// the hourly histogram of the last 30 days.
 #[utoipa::path(get, path = "/api/0/issues/{id}/", tag = "issues",
     responses((status = 200, body = IssueDetail), (status = 404)))]
 async fn show(
@@ -185,7 +248,7 @@ async fn show(
         .find(|tag| tag.key == "environment")
         .map(|tag| tag.top.iter().map(|value| value.value.clone()).collect())
         .unwrap_or_default();
-    let histogram = issues::histogram(&state.db, id, Utc::now() - Duration::days(HISTOGRAM_DAYS)).await?;
+    let histogram = issues::histogram(&state.db, id, ChartRange::Month.first_start(Utc::now())).await?;
     let issue = issues::summary_of(&state.db, row).await?;
     Ok(Json(IssueDetail { issue, project_name, first_release, last_release, environments, tags, histogram }))
 }

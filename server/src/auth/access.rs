@@ -4,14 +4,17 @@
 
 use super::Principal;
 use crate::api::ApiError;
-use crate::store::members;
+use crate::store::{members, projects};
 use app::model::Role;
 use sea_orm::{ConnectionTrait, DbErr};
 
-/// The caller's role in the project, `None` when they are not a member.
+/// The caller's role in the project, `None` when they are not a member or it does not exist.
 pub async fn role_in(db: &impl ConnectionTrait, principal: &Principal, project_id: i64) -> Result<Option<Role>, DbErr> {
-    let own =
-        if principal.is_owner { Some(Role::Admin) } else { members::role(db, project_id, principal.user_id).await? };
+    let own = if principal.is_owner {
+        projects::get(db, project_id).await?.map(|_| Role::Admin)
+    } else {
+        members::role(db, project_id, principal.user_id).await?
+    };
     Ok(own.map(|role| role.min(principal.cap())))
 }
 

@@ -1,6 +1,7 @@
 //! Reading issues for the dashboard and the API.
 
 use super::entities::{issue, issue_hour, issue_tag, user};
+use app::chart::ChartRange;
 use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
 use app::search::Sort;
@@ -25,12 +26,7 @@ pub async fn in_projects(
     if let Some(projects) = projects {
         query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
     }
-    let column = match sort {
-        Sort::LastSeen => issue::Column::LastSeen,
-        Sort::FirstSeen => issue::Column::FirstSeen,
-        Sort::Events => issue::Column::EventCount,
-        Sort::Users => issue::Column::UserCount,
-    };
+    let column = super::search::sort_column(sort);
     let rows = query.order_by_desc(column).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
     summaries(db, rows).await
 }
@@ -82,12 +78,36 @@ pub async fn summaries(db: &impl ConnectionTrait, rows: Vec<issue::Model>) -> Re
             .into_iter()
             .collect()
     };
+    let mut last_24h = last_24h(db, rows.iter().map(|row| row.id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let assignee = row.assignee_id.and_then(|id| Some(Assignee { id, email: emails.get(&id)?.clone() }));
-            summary(row, assignee)
+            let hours = last_24h.remove(&row.id).unwrap_or_else(|| vec![0; 24]);
+            summary(row, assignee, hours)
         })
+        .collect())
+}
+
+/// Events per hour of the last 24 hours of each issue, from the writer's hourly counts.
+async fn last_24h(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<BTreeMap<i64, Vec<i64>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let now = Utc::now();
+    let range = ChartRange::Day;
+    let rows = issue_hour::Entity::find()
+        .filter(issue_hour::Column::IssueId.is_in(ids))
+        .filter(issue_hour::Column::Hour.gte(range.first_start(now)))
+        .all(db)
+        .await?;
+    let mut hours: BTreeMap<i64, Vec<(DateTime<Utc>, i64)>> = BTreeMap::new();
+    for row in rows {
+        hours.entry(row.issue_id).or_default().push((row.hour, row.count));
+    }
+    Ok(hours
+        .into_iter()
+        .map(|(id, points)| (id, range.bars(now, points).into_iter().map(|bar| bar.count).collect()))
         .collect())
 }
 
@@ -98,7 +118,7 @@ pub async fn summary_of(db: &impl ConnectionTrait, row: issue::Model) -> Result<
 
 /// The row as the dashboard shows it. Values the database holds were written by Faultline, so an
 /// unknown one means a newer version wrote it; it reads as the default instead of failing.
-fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
+fn summary(row: issue::Model, assignee: Option<Assignee>, last_24h: Vec<i64>) -> IssueSummary {
     IssueSummary {
         id: row.id,
         project_id: row.project_id,
@@ -112,6 +132,7 @@ fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
         event_count: row.event_count,
         user_count: row.user_count,
         assignee,
+        last_24h,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::entities::{issue, issue_tag, user};
 use app::model::IssueStatus;
-use app::search::{AssignedTo, Field, IssueState, Pattern, Query, Seen, Term};
+use app::search::{AssignedTo, Cursor, Field, IssueState, Pattern, Query, Seen, Sort, Term};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query as Select};
 use sea_orm::{ColumnTrait, Condition};
@@ -76,6 +76,28 @@ fn term_condition(term: &Term, searcher: Searcher) -> Condition {
                 .add(matching(lowered(issue::Column::Culprit), &pattern))
         }
     }
+}
+
+/// The column a list in `sort` order is ordered by (then by id, both descending).
+pub fn sort_column(sort: Sort) -> issue::Column {
+    match sort {
+        Sort::LastSeen => issue::Column::LastSeen,
+        Sort::FirstSeen => issue::Column::FirstSeen,
+        Sort::Events => issue::Column::EventCount,
+        Sort::Users => issue::Column::UserCount,
+    }
+}
+
+/// The issues that come after the cursor in `sort` order.
+pub fn after(sort: Sort, cursor: Cursor) -> Condition {
+    let column = sort_column(sort);
+    let value: sea_orm::Value = match sort {
+        Sort::LastSeen | Sort::FirstSeen => DateTime::<Utc>::from_timestamp_nanos(cursor.value).into(),
+        Sort::Events | Sort::Users => cursor.value.into(),
+    };
+    Condition::any()
+        .add(Expr::col(column).lt(value.clone()))
+        .add(Condition::all().add(Expr::col(column).eq(value)).add(issue::Column::Id.lt(cursor.id)))
 }
 
 fn is(state: IssueState) -> Condition {

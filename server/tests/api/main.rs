@@ -6,6 +6,7 @@ mod helpers;
 mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
+mod listing;
 mod live;
 mod management;
 mod node_sdk;
