@@ -23,36 +23,30 @@ pub async fn count_event(
     at: DateTime<Utc>,
     opened: bool,
 ) -> Result<(), DbErr> {
-    for minutes in [FINE_MINUTES, HOUR_MINUTES] {
-        let start = at.duration_trunc(TimeDelta::minutes(minutes.into())).unwrap_or(at);
-        let row = project_bucket::ActiveModel {
-            project_id: Set(project_id),
-            minutes: Set(minutes),
-            start: Set(start),
-            level: Set(level.as_str().to_owned()),
-            events: Set(1),
-            new_issues: Set(i64::from(opened)),
-            ..Default::default()
-        };
-        let column = |name| Expr::col((project_bucket::Entity, name));
-        project_bucket::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([
-                    project_bucket::Column::ProjectId,
-                    project_bucket::Column::Minutes,
-                    project_bucket::Column::Start,
-                    project_bucket::Column::Level,
-                ])
-                .value(project_bucket::Column::Events, column(project_bucket::Column::Events).add(1))
-                .value(
-                    project_bucket::Column::NewIssues,
-                    column(project_bucket::Column::NewIssues).add(i64::from(opened)),
-                )
-                .to_owned(),
-            )
-            .exec(db)
-            .await?;
-    }
+    let rows = [FINE_MINUTES, HOUR_MINUTES].map(|minutes| project_bucket::ActiveModel {
+        project_id: Set(project_id),
+        minutes: Set(minutes),
+        start: Set(at.duration_trunc(TimeDelta::minutes(minutes.into())).unwrap_or(at)),
+        level: Set(level.as_str().to_owned()),
+        events: Set(1),
+        new_issues: Set(i64::from(opened)),
+        ..Default::default()
+    });
+    let column = |name| Expr::col((project_bucket::Entity, name));
+    project_bucket::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                project_bucket::Column::ProjectId,
+                project_bucket::Column::Minutes,
+                project_bucket::Column::Start,
+                project_bucket::Column::Level,
+            ])
+            .value(project_bucket::Column::Events, column(project_bucket::Column::Events).add(1))
+            .value(project_bucket::Column::NewIssues, column(project_bucket::Column::NewIssues).add(i64::from(opened)))
+            .to_owned(),
+        )
+        .exec(db)
+        .await?;
     Ok(())
 }
 

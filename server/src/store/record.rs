@@ -278,16 +278,17 @@ async fn remember_user(db: &impl ConnectionTrait, issue_id: i64, user_key: &str)
 }
 
 async fn count_tags_and_hour(db: &impl ConnectionTrait, issue_id: i64, new: &NewEvent) -> Result<(), DbErr> {
-    for (key, value) in &new.tags {
-        let row = issue_tag::ActiveModel {
-            issue_id: Set(issue_id),
-            key: Set(key.clone()),
-            value: Set(value.clone()),
-            count: Set(1),
-            last_seen: Set(new.timestamp),
-            ..Default::default()
-        };
-        issue_tag::Entity::insert(row)
+    // One statement for all the event's tags (one value per key, so no row is hit twice).
+    let rows = new.tags.iter().map(|(key, value)| issue_tag::ActiveModel {
+        issue_id: Set(issue_id),
+        key: Set(key.clone()),
+        value: Set(value.clone()),
+        count: Set(1),
+        last_seen: Set(new.timestamp),
+        ..Default::default()
+    });
+    if !new.tags.is_empty() {
+        issue_tag::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::columns([issue_tag::Column::IssueId, issue_tag::Column::Key, issue_tag::Column::Value])
                     .value(issue_tag::Column::Count, Expr::col((issue_tag::Entity, issue_tag::Column::Count)).add(1))
