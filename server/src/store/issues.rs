@@ -6,13 +6,14 @@ use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
 use app::search::Sort;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::BTreeMap;
 
 /// Most values listed per tag key on the issue page.
-const TOP_TAG_VALUES: usize = 5;
+const TOP_TAG_VALUES: u64 = 5;
 
 /// Issues of the given projects (all when `None`) that meet `condition`, in `sort` order.
 pub async fn in_projects(
@@ -136,25 +137,32 @@ fn summary(row: issue::Model, assignee: Option<Assignee>, last_24h: Vec<i64>) ->
     }
 }
 
-/// The issue's tag keys with their most frequent values, keys in alphabetical order.
+/// The issue's tag keys with their most frequent values, keys in alphabetical order. A key can
+/// have thousands of values (`user`): each key's top values are picked by the database.
 pub async fn tag_values(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<TagValues>, DbErr> {
-    let rows = issue_tag::Entity::find()
-        .filter(issue_tag::Column::IssueId.eq(issue_id))
+    let of_issue = || issue_tag::Entity::find().filter(issue_tag::Column::IssueId.eq(issue_id));
+    let totals: Vec<(String, i64)> = of_issue()
+        .select_only()
+        .column(issue_tag::Column::Key)
+        .column_as(issue_tag::Column::Count.sum().cast_as(Alias::new("bigint")), "total")
+        .group_by(issue_tag::Column::Key)
         .order_by_asc(issue_tag::Column::Key)
-        .order_by_desc(issue_tag::Column::Count)
-        .order_by_asc(issue_tag::Column::Value)
+        .into_tuple()
         .all(db)
         .await?;
-    let mut keys: Vec<TagValues> = Vec::new();
-    for row in rows {
-        if keys.last().is_none_or(|tag| tag.key != row.key) {
-            keys.push(TagValues { key: row.key.clone(), total: 0, top: Vec::new() });
-        }
-        let Some(tag) = keys.last_mut() else { continue };
-        tag.total += row.count;
-        if tag.top.len() < TOP_TAG_VALUES {
-            tag.top.push(TagValue { value: row.value, count: row.count });
-        }
+    let mut keys = Vec::with_capacity(totals.len());
+    for (key, total) in totals {
+        let top = of_issue()
+            .filter(issue_tag::Column::Key.eq(key.as_str()))
+            .order_by_desc(issue_tag::Column::Count)
+            .order_by_asc(issue_tag::Column::Value)
+            .limit(TOP_TAG_VALUES)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| TagValue { value: row.value, count: row.count })
+            .collect();
+        keys.push(TagValues { key, total, top });
     }
     Ok(keys)
 }
