@@ -45,6 +45,14 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
+    /// Fill the benchmark database (a fresh SQLite file in target/bench-data, or the PostgreSQL
+    /// database in FAULTLINE_BENCH_DATABASE_URL) with events through the real ingest pipeline.
+    Seed {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 10_000)]
+        issues: u64,
+    },
     /// Run a benchmark (optimized build) and print its numbers.
     Bench {
         suite: BenchSuite,
@@ -58,6 +66,9 @@ enum Command {
 enum BenchSuite {
     /// Events per second through the real ingest endpoint.
     Ingest,
+    /// Latency of the issue list, searches, the issue page and the project chart over the
+    /// database `cargo xtask seed` filled.
+    Query,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -80,8 +91,14 @@ fn main() -> anyhow::Result<()> {
         Command::Bench { suite, args } => {
             let name = match suite {
                 BenchSuite::Ingest => "ingest",
+                BenchSuite::Query => "query",
             };
             cmd::run(cmd::new("cargo").args(["bench", "--package", "server", "--bench", name, "--"]).args(args))?;
+        }
+        Command::Seed { events, issues } => {
+            let (events, issues) = (events.to_string(), issues.to_string());
+            let seed = ["seed", "--events", &events, "--issues", &issues];
+            cmd::run(cmd::new("cargo").args(["bench", "--package", "server", "--bench", "query", "--"]).args(seed))?;
         }
     }
     Ok(())
