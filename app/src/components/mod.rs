@@ -1,3 +1,4 @@
+pub mod charts;
 pub mod forms;
 pub mod layout;
 pub mod live_badge;

@@ -1,7 +1,8 @@
-//! A project: its DSN keys with SDK snippets, its members, and (for admins) its settings and
-//! deletion.
+//! A project: its overview charts, its DSN keys with SDK snippets, its members, and (for admins)
+//! its settings and deletion.
 
 use crate::api::{self, Method};
+use crate::chart::{ChartRange, ProjectChart};
 use crate::components::forms::{CopyButton, Field, Status, StatusLine, go_to, run};
 use crate::components::layout::{ErrorBox, window_title};
 use crate::dto::{
@@ -9,10 +10,11 @@ use crate::dto::{
     RoleUpdate,
 };
 use crate::model::Role;
+use crate::pages::project_overview::{ProjectOverview, chart_resource};
 use crate::pages::projects::PlatformSelect;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 type Loaded<T> = Resource<Result<T, crate::api::AppError>>;
 
@@ -34,6 +36,10 @@ pub fn ProjectPage() -> impl IntoView {
         move || (id(), members_version.get()),
         |(id, _)| async move { api::get::<Vec<MemberInfo>>(&format!("/api/0/projects/{id}/members/")).await },
     );
+    let query = use_query_map();
+    let range =
+        Memo::new(move |_| query.with(|q| q.get("range").and_then(|r| ChartRange::parse(&r)).unwrap_or_default()));
+    let chart = chart_resource(id, range);
     let settings =
         Resource::new(
             id,
@@ -44,7 +50,7 @@ pub fn ProjectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match project.await {
                     Ok(project) => view! {
-                        <Project project keys keys_version members members_version settings/>
+                        <Project project chart keys keys_version members members_version settings/>
                     }
                         .into_any(),
                     Err(err) => view! { <section class="page"><ErrorBox err/></section> }.into_any(),
@@ -57,6 +63,7 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn Project(
     project: ProjectInfo,
+    chart: Loaded<ProjectChart>,
     keys: Loaded<Vec<KeyInfo>>,
     keys_version: RwSignal<u32>,
     members: Loaded<Vec<MemberInfo>>,
@@ -72,6 +79,7 @@ fn Project(
                 <h1>{project.name.clone()}</h1>
                 <span class="role">{format!("You are {}", project.role)}</span>
             </header>
+            <ProjectOverview project=id chart/>
             <Keys project=id platform=project.platform.clone() is_admin keys version=keys_version/>
             <Members project=id is_admin members version=members_version/>
             <Show when=move || is_admin>

@@ -3,18 +3,17 @@
 
 use super::IssueState;
 use crate::api;
+use crate::chart::ChartRange;
+use crate::components::charts::{BarChart, StackedBar};
 use crate::components::layout::window_title;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::triage::TriageButtons;
-use crate::dto::{HourCount, IssueDetail, TriageAction};
+use crate::dto::{IssueDetail, TriageAction};
 use crate::model::{Assignee, counted, now, time_ago};
 use crate::pages::issue_list::StatusBadge;
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Days the histogram spans.
-const HISTOGRAM_DAYS: i64 = 14;
 
 #[component]
 pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoView {
@@ -129,66 +128,36 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
     }
 }
 
-/// Events per hour over the 14 days up to the last one, as bars.
+/// The issue's events over the last 24 hours, 7 or 30 days (from its hourly counts), as bars.
 #[component]
 fn Histogram(state: IssueState) -> impl IntoView {
+    let range = RwSignal::new(ChartRange::Day);
     let bars = Memo::new(move |_| {
-        state.detail.with(|d| d.as_ref().map(|d| hourly_bars(&d.histogram, d.issue.last_seen)).unwrap_or_default())
+        let range = range.get();
+        state.detail.with(|d| {
+            let hours = d.as_ref().map(|d| d.histogram.as_slice()).unwrap_or_default();
+            range
+                .bars(now(), hours.iter().map(|hour| (hour.hour, hour.count)))
+                .into_iter()
+                .map(|bar| StackedBar { start: bar.start, parts: vec![("events", bar.count)] })
+                .collect::<Vec<_>>()
+        })
     });
-    let total = move || bars.with(|bars| bars.iter().map(|(_, count)| count).sum::<i64>());
+    let total = move || bars.with(|bars| bars.iter().map(StackedBar::total).sum::<i64>());
+    let format = move || if range.get() == ChartRange::Month { "%b %e" } else { "%b %e, %H:00 UTC" };
     view! {
         <figure class="histogram">
-            <svg viewBox=format!("0 0 {} 40", HISTOGRAM_DAYS * 24) preserveAspectRatio="none" role="img" aria-label="Events per hour">
-                {move || {
-                    let bars = bars.get();
-                    let max = bars.iter().map(|(_, count)| *count).max().unwrap_or(1).max(1) as f64;
-                    bars.into_iter()
-                        .enumerate()
-                        .filter(|(_, (_, count))| *count > 0)
-                        .map(|(x, (hour, count))| {
-                            let height = (count as f64 / max * 38.0).max(2.0);
-                            view! {
-                                <rect x=x.to_string() y=format!("{:.1}", 40.0 - height) width="0.8" height=format!("{height:.1}")>
-                                    <title>{format!("{count} at {}", hour.format("%Y-%m-%d %H:00 UTC"))}</title>
-                                </rect>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </svg>
-            <figcaption class="muted">{move || format!("{} in the {HISTOGRAM_DAYS} days up to the last one", counted(total(), "event"))}</figcaption>
+            {move || view! { <BarChart bars=bars time_format=format() noun="event" label="Events over time"/> }}
+            <figcaption class="muted">
+                <span class="histogram-total" data-total=total>{move || format!("{} in the last {}", counted(total(), "event"), range.get().as_str())}</span>
+                <span class="ranges" role="group" aria-label="Range">
+                    {[ChartRange::Day, ChartRange::Week, ChartRange::Month].into_iter().map(|choice| view! {
+                        <button type="button" class="link" class:active=move || range.get() == choice on:click=move |_| range.set(choice)>
+                            {choice.as_str()}
+                        </button>
+                    }).collect_view()}
+                </span>
+            </figcaption>
         </figure>
-    }
-}
-
-/// One bar per hour of the 14 days ending with the hour of `last_seen`, oldest first.
-fn hourly_bars(hours: &[HourCount], last_seen: DateTime<Utc>) -> Vec<(DateTime<Utc>, i64)> {
-    let end = last_seen.duration_trunc(TimeDelta::hours(1)).unwrap_or(last_seen);
-    let start = end - TimeDelta::hours(HISTOGRAM_DAYS * 24 - 1);
-    let mut bars: Vec<(DateTime<Utc>, i64)> =
-        (0..HISTOGRAM_DAYS * 24).map(|i| (start + TimeDelta::hours(i), 0)).collect();
-    for hour in hours {
-        let offset = usize::try_from((hour.hour - start).num_hours()).ok();
-        if let Some(bar) = offset.and_then(|offset| bars.get_mut(offset)).filter(|bar| bar.0 == hour.hour) {
-            bar.1 += hour.count;
-        }
-    }
-    bars
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_histogram_ends_at_the_last_seen_hour_and_fills_empty_hours() {
-        let last = DateTime::parse_from_rfc3339("2026-11-21T10:42:00Z").expect("time").to_utc();
-        let hour = |h: i64| last.duration_trunc(TimeDelta::hours(1)).expect("hour") - TimeDelta::hours(h);
-        let counts = [HourCount { hour: hour(0), count: 3 }, HourCount { hour: hour(5), count: 1 }];
-        let bars = hourly_bars(&counts, last);
-        assert_eq!(bars.len(), 14 * 24);
-        assert_eq!(bars.last(), Some(&(hour(0), 3)));
-        assert_eq!(bars[bars.len() - 6], (hour(5), 1));
-        assert_eq!(bars.iter().map(|(_, c)| c).sum::<i64>(), 4, "hours older than 14 days are left out");
     }
 }
