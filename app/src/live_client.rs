@@ -82,3 +82,34 @@ fn live_url() -> Option<String> {
     let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
     Some(format!("{scheme}://{}{LIVE_PATH}", location.host().ok()?))
 }
+
+/// Runs `work` at once when asked and, if asked again while it runs, once more `pause_ms` after:
+/// at most once per pause however often the socket asks. `work` answers `false` once its page is
+/// gone, which ends the loop.
+pub fn throttled<Work, Done>(pause_ms: u32, work: Work) -> impl Fn() + Copy + 'static
+where
+    Work: Fn() -> Done + Copy + 'static,
+    Done: std::future::Future<Output = bool> + 'static,
+{
+    let (running, asked_again) = (StoredValue::new(false), StoredValue::new(false));
+    move || {
+        if running.try_get_value() != Some(false) {
+            asked_again.try_set_value(true);
+            return;
+        }
+        running.set_value(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                asked_again.try_set_value(false);
+                if !work().await {
+                    return;
+                }
+                TimeoutFuture::new(pause_ms).await;
+                if asked_again.try_get_value() != Some(true) {
+                    break;
+                }
+            }
+            running.try_set_value(false);
+        });
+    }
+}

@@ -222,35 +222,18 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
     use crate::live_client::{Heard, follow};
     /// Most arrivals the live tail keeps.
     const TAIL: usize = 20;
-    let (refreshing, asked_again) = (StoredValue::new(false), StoredValue::new(false));
     // New events change the counts, tags and histogram: fetch them again at once, then at most
-    // once a second while events keep coming. The loop outlives awaits, so it ends quietly once
-    // the page is gone (`try_…` is `None` for a disposed value).
-    let refresh = move || {
-        if refreshing.get_value() {
-            asked_again.set_value(true);
-            return;
-        }
-        refreshing.set_value(true);
-        leptos::task::spawn_local(async move {
-            while let Some(id) = state.id.try_get_untracked() {
-                asked_again.try_set_value(false);
-                match api::get::<IssueDetail>(&format!("/api/0/issues/{id}/")).await {
-                    Ok(detail) => {
-                        if state.detail.try_set(Some(detail)).is_some() {
-                            return;
-                        }
-                    }
-                    Err(err) => leptos::logging::warn!("could not refresh the issue: {err}"),
-                }
-                gloo_timers::future::TimeoutFuture::new(1000).await;
-                if asked_again.try_get_value() != Some(true) {
-                    break;
-                }
+    // once a second while events keep coming, until the page is gone.
+    let refresh = crate::live_client::throttled(1000, move || async move {
+        let Some(id) = state.id.try_get_untracked() else { return false };
+        match api::get::<IssueDetail>(&format!("/api/0/issues/{id}/")).await {
+            Ok(detail) => state.detail.try_set(Some(detail)).is_none(),
+            Err(err) => {
+                leptos::logging::warn!("could not refresh the issue: {err}");
+                true
             }
-            refreshing.try_set_value(false);
-        });
-    };
+        }
+    });
     follow(live, move |heard| {
         let id = state.id.get_untracked();
         match heard {
