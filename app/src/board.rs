@@ -1,27 +1,24 @@
-//! The issue list as the dashboard holds it, and how a live change folds into it.
+//! The issue list as the dashboard holds it, and how an issue that changed folds into it.
 
-use crate::model::{IssueStatus, IssueSummary};
+use crate::model::IssueSummary;
+use crate::search::Sort;
 
-/// Puts `issue` in the list when it has the status the list shows (any when `None`), replacing
-/// the row with the same id, or takes it out when it no longer does. Keeps the list ordered by
-/// latest activity and at most `limit` long.
-pub fn fold_issue(issues: &mut Vec<IssueSummary>, issue: IssueSummary, shown: Option<IssueStatus>, limit: usize) {
-    if shown.is_some_and(|status| status != issue.status) {
-        issues.retain(|row| row.id != issue.id);
-        return;
+/// Puts `issue`, which matches the list's search, in its place in `sort` order, replacing the
+/// row with the same id. When more pages follow (`complete` is false), an issue that sorts after
+/// the last row shown is left for them.
+pub fn place(issues: &mut Vec<IssueSummary>, issue: IssueSummary, sort: Sort, complete: bool) {
+    issues.retain(|row| row.id != issue.id);
+    let after_last = issues.last().is_some_and(|last| sort.key(&issue) < sort.key(last));
+    if complete || !after_last {
+        issues.push(issue);
+        issues.sort_by_key(|row| std::cmp::Reverse(sort.key(row)));
     }
-    match issues.iter_mut().find(|row| row.id == issue.id) {
-        Some(row) => *row = issue,
-        None => issues.push(issue),
-    }
-    issues.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(b.id.cmp(&a.id)));
-    issues.truncate(limit);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Level;
+    use crate::model::{IssueStatus, Level};
     use chrono::{DateTime, Utc};
 
     fn issue(id: i64, last_seen_secs: i64, count: i64) -> IssueSummary {
@@ -43,40 +40,40 @@ mod tests {
         }
     }
 
+    fn ids(list: &[IssueSummary]) -> Vec<i64> {
+        list.iter().map(|i| i.id).collect()
+    }
+
     #[test]
     fn a_new_issue_goes_to_the_top_of_the_list() {
         let mut list = vec![issue(1, 100, 1), issue(2, 50, 1)];
-        fold_issue(&mut list, issue(3, 200, 1), None, 10);
-        let ids: Vec<_> = list.iter().map(|i| i.id).collect();
-        assert_eq!(ids, [3, 1, 2]);
+        place(&mut list, issue(3, 200, 1), Sort::LastSeen, true);
+        assert_eq!(ids(&list), [3, 1, 2]);
     }
 
     #[test]
     fn an_updated_issue_replaces_its_row_and_moves_up() {
         let mut list = vec![issue(1, 100, 1), issue(2, 50, 1)];
-        fold_issue(&mut list, issue(2, 300, 2), None, 10);
+        place(&mut list, issue(2, 300, 2), Sort::LastSeen, true);
         let rows: Vec<_> = list.iter().map(|i| (i.id, i.event_count)).collect();
         assert_eq!(rows, [(2, 2), (1, 1)]);
     }
 
     #[test]
-    fn the_list_keeps_at_most_the_limit() {
-        let mut list = vec![issue(1, 100, 1), issue(2, 50, 1)];
-        fold_issue(&mut list, issue(3, 200, 1), None, 2);
-        let ids: Vec<_> = list.iter().map(|i| i.id).collect();
-        assert_eq!(ids, [3, 1]);
+    fn an_issue_takes_its_place_in_the_list_s_sort() {
+        let mut list = vec![issue(1, 100, 9), issue(2, 50, 5), issue(3, 300, 1)];
+        place(&mut list, issue(4, 400, 6), Sort::Events, true);
+        assert_eq!(ids(&list), [1, 4, 2, 3]);
     }
 
     #[test]
-    fn an_issue_leaves_a_list_of_another_status_and_comes_back_when_it_regresses() {
-        let mut unresolved = vec![issue(1, 100, 1), issue(2, 50, 1)];
-        let mut resolved = issue(2, 60, 1);
-        resolved.status = IssueStatus::Resolved;
-        fold_issue(&mut unresolved, resolved.clone(), Some(IssueStatus::Unresolved), 10);
-        assert_eq!(unresolved.iter().map(|i| i.id).collect::<Vec<_>>(), [1]);
-
-        let regressed = IssueSummary { status: IssueStatus::Unresolved, last_seen: resolved.last_seen, ..resolved };
-        fold_issue(&mut unresolved, regressed, Some(IssueStatus::Unresolved), 10);
-        assert_eq!(unresolved.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 2]);
+    fn an_issue_after_the_last_row_waits_for_its_page_when_more_follow() {
+        let mut list = vec![issue(1, 100, 9), issue(2, 50, 5)];
+        place(&mut list, issue(3, 10, 1), Sort::LastSeen, false);
+        assert_eq!(ids(&list), [1, 2], "it comes with the next page");
+        place(&mut list, issue(2, 10, 5), Sort::LastSeen, false);
+        assert_eq!(ids(&list), [1], "an issue that moved past the last row leaves for its page too");
+        place(&mut list, issue(3, 10, 1), Sort::LastSeen, true);
+        assert_eq!(ids(&list), [1, 3], "the whole list is shown: it belongs at the end");
     }
 }

@@ -73,7 +73,7 @@ test('one teammate resolves and comments, the other sees both without reload, an
       "the teammate's activity log shows who resolved it after",
     );
     await seenAfter(
-      teammateList.page.getByText('No issues here'),
+      teammateList.page.getByText('No issues match'),
       resolvedAt,
       "the issue left the teammate's unresolved list after",
     );
@@ -273,7 +273,7 @@ test('the list moves with j and k, resolves with r, and ignores a selection in b
     await page.locator('.bulk-bar .bulk-count', { hasText: '2 selected.' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'issue-list-triage.png'), fullPage: true });
     await page.locator('.bulk-bar select.ignore').selectOption({ label: 'forever' });
-    await page.getByText('No issues here').waitFor({ timeout: 2_000 });
+    await page.getByText('No issues match').waitFor({ timeout: 2_000 });
 
     await page.locator('nav.tabs a', { hasText: 'Ignored' }).click();
     await rows.nth(1).waitFor();
@@ -282,7 +282,7 @@ test('the list moves with j and k, resolves with r, and ignores a selection in b
     await page.locator('.bulk-bar button.select-all-matching', { hasText: 'Select every ignored issue' }).click();
     await page.locator('.bulk-bar .bulk-count', { hasText: 'Every ignored issue is selected.' }).waitFor();
     await page.locator('.bulk-bar button.unresolve').click();
-    await page.getByText('No issues here').waitFor({ timeout: 2_000 });
+    await page.getByText('No issues match').waitFor({ timeout: 2_000 });
     const statuses = await getJson(server, cookie, '/api/0/issues/');
     assert.deepEqual(
       Object.fromEntries(statuses.map((issue) => [issue.title, issue.status])),

@@ -26,7 +26,7 @@ test('a new error appears in the open issue list within 2 s, and its count ticks
   const server = await startServer();
   try {
     const { page, problems } = await openIssueList(server);
-    await page.getByText('No issues here').waitFor();
+    await page.getByText('No issues match').waitFor();
 
     const sentAt = Date.now();
     await sendError(server, { type: 'CheckoutError', value: 'card declined for order 4711' });

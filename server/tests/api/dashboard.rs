@@ -43,7 +43,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_a_fresh_instance_to_setup()
 async fn an_empty_project_shows_how_to_send_the_first_event() {
     let app = spawn_app().await;
     let html = page(&app, "/").await.text().await.expect("html");
-    assert!(html.contains("No issues here") && html.contains("Point a Sentry SDK"));
+    assert!(html.contains("No issues match") && html.contains("Point a Sentry SDK"));
 }
 
 #[tokio::test]
@@ -77,10 +77,13 @@ async fn the_list_shows_unresolved_issues_and_each_status_under_its_tab() {
 
     let unresolved = page(&app, "/").await.text().await.expect("html");
     assert!(unresolved.contains("KeptError") && !unresolved.contains("FixedError"));
-    let resolved = page(&app, "/?status=resolved").await.text().await.expect("html");
+    let resolved = page(&app, "/?query=is%3Aresolved").await.text().await.expect("html");
     assert!(resolved.contains("FixedError") && !resolved.contains("KeptError"));
-    let all = page(&app, "/?status=all").await.text().await.expect("html");
+    let all = page(&app, "/?query=").await.text().await.expect("html");
     assert!(all.contains("FixedError") && all.contains("KeptError"));
+    let searched = page(&app, "/?query=fixed&sort=events").await.text().await.expect("html");
+    assert!(searched.contains("FixedError") && !searched.contains("KeptError"), "free text and sort from the URL");
+    assert!(searched.contains(r#"value="fixed""#), "the search box shows the search");
 }
 
 #[tokio::test]

@@ -1,5 +1,9 @@
-//! The issue list: rendered on the server, then kept current by the live socket. Filtered by
-//! status (unresolved by default), with selection and bulk triage, and keyboard shortcuts.
+//! The issue list: rendered on the server, then kept current by the live socket. What it shows
+//! is a search (`is:unresolved` by default) with an order and a project, all in the URL; pages
+//! follow by cursor. Selection and bulk triage, keyboard shortcuts.
+
+mod filters;
+mod table;
 
 use crate::api::{self, Method};
 use crate::components::forms::{Status, StatusLine, run};
@@ -7,20 +11,21 @@ use crate::components::layout::ErrorBox;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::shortcuts::{ShortcutsHelp, on_key};
 use crate::components::triage::{TriageButtons, toggle_mine};
-use crate::dto::{BulkTriage, TriageAction, Updated};
-use crate::model::{IssueStatus, IssueSummary, counted, now, time_ago};
-use chrono::{DateTime, Utc};
+use crate::dto::{BulkTriage, ProjectInfo, TriageAction, Updated};
+use crate::model::{IssueStatus, IssueSummary, counted, now};
+use filters::{FilterBar, ISSUES_PATH, ListState, SearchBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use std::collections::BTreeSet;
+use table::IssueTable;
+pub use table::StatusBadge;
 
-/// The issues of every project the user may see.
-pub const ISSUES_PATH: &str = "/api/0/issues/";
-
-/// Most issues the list shows.
-pub const ISSUE_LIST_LIMIT: usize = 100;
+/// Issues per page, as the API answers.
+const PAGE: usize = 100;
+/// How often, at most, changed issues are checked against the search while they keep changing.
+#[cfg(feature = "hydrate")]
+const RECHECK_MS: u32 = 200;
 
 const SHORTCUTS: &[(&str, &str)] = &[
     ("j", "Next issue"),
@@ -30,35 +35,15 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("r", "Resolve"),
     ("i", "Ignore"),
     ("a", "Assign to yourself, or unassign"),
+    ("/", "Search"),
     ("?", "Show these shortcuts"),
 ];
 
-/// The tabs of the list: `?status=` and their labels.
-const TABS: [(Option<IssueStatus>, &str); 4] = [
-    (Some(IssueStatus::Unresolved), "Unresolved"),
-    (Some(IssueStatus::Resolved), "Resolved"),
-    (Some(IssueStatus::Ignored), "Ignored"),
-    (None, "All"),
-];
+/// Quick links to the usual searches.
+const TABS: [(&str, &str); 4] =
+    [("is:unresolved", "Unresolved"), ("is:resolved", "Resolved"), ("is:ignored", "Ignored"), ("", "All")];
 
-/// The status the list shows, from `?status=`: unresolved by default, every one for `all`.
-fn shown_status(query: &ParamsMap) -> Option<IssueStatus> {
-    match query.get("status").as_deref() {
-        Some("all") => None,
-        Some(other) => Some(other.parse().unwrap_or_default()),
-        None => Some(IssueStatus::Unresolved),
-    }
-}
-
-/// The API lists every status when not given one.
-fn list_path(status: Option<IssueStatus>) -> String {
-    match status {
-        Some(status) => format!("{ISSUES_PATH}?status={}", status.as_str()),
-        None => ISSUES_PATH.to_owned(),
-    }
-}
-
-/// The selection on the list: some issues, or every issue with the shown status.
+/// The selection on the list: some issues, or every issue with the status the search is.
 #[derive(Clone, Copy)]
 struct Selection {
     ids: RwSignal<BTreeSet<i64>>,
@@ -93,24 +78,89 @@ impl Selection {
 
 #[component]
 pub fn IssueListPage() -> impl IntoView {
-    let query = use_query_map();
-    let shown = Memo::new(move |_| query.with(shown_status));
+    let url = use_query_map();
+    let state = Memo::new(move |_| url.with(ListState::from_url));
     let initial = Resource::new(
-        move || shown.get(),
-        |status| async move { api::get::<Vec<IssueSummary>>(&list_path(status)).await },
+        move || state.get(),
+        |state| async move { api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await },
     );
+    let projects = Resource::new(|| (), |_| async move { api::get::<Vec<ProjectInfo>>("/api/0/projects/").await });
     let issues = RwSignal::new(Vec::<IssueSummary>::new());
+    // Whether every matching issue is listed (no page follows).
+    let complete = RwSignal::new(true);
     let selection = Selection { ids: RwSignal::new(BTreeSet::new()), all_matching: RwSignal::new(false) };
+    let shown_status = Signal::derive(move || state.with(ListState::status_alone));
     let cursor = RwSignal::new(None::<i64>);
     let help = RwSignal::new(false);
     let live = RwSignal::new(LiveStatus::Connecting);
     let clock = RwSignal::new(now());
     let outcome = RwSignal::new(Status::Idle);
+    let loading_more = RwSignal::new(false);
 
+    let load_more = move |_| {
+        let state = state.get_untracked();
+        let Some(after) = issues.with_untracked(|list| list.last().map(|last| state.sort.cursor_after(last))) else {
+            return;
+        };
+        loading_more.set(true);
+        leptos::task::spawn_local(async move {
+            match api::get::<Vec<IssueSummary>>(&state.api_path(Some(after), &[])).await {
+                Ok(page) => {
+                    complete.try_set(page.len() < PAGE);
+                    issues.try_update(|list| {
+                        for issue in page {
+                            crate::board::place(list, issue, state.sort, true);
+                        }
+                    });
+                }
+                Err(err) => {
+                    outcome.try_set(Status::Failed(err.to_string()));
+                }
+            }
+            loading_more.try_set(false);
+        });
+    };
+
+    // Issues that changed: asked about with the list's search, so each one is shown, moved or
+    // taken out exactly as the server's search decides.
+    let changed = StoredValue::new(BTreeSet::<i64>::new());
+    #[cfg(feature = "hydrate")]
+    let check_changed = crate::live_client::throttled(RECHECK_MS, move || async move {
+        let (Some(state), Some(ids)) = (state.try_get_untracked(), changed.try_update_value(std::mem::take)) else {
+            return false;
+        };
+        if ids.is_empty() {
+            return true;
+        }
+        let ids: Vec<i64> = ids.into_iter().collect();
+        match api::get::<Vec<IssueSummary>>(&state.api_path(None, &ids)).await {
+            Ok(matching) => issues
+                .try_update(|list| {
+                    let done = complete.get_untracked();
+                    list.retain(|row| !ids.contains(&row.id));
+                    for issue in matching {
+                        crate::board::place(list, issue, state.sort, done);
+                    }
+                })
+                .is_some(),
+            Err(err) => {
+                leptos::logging::warn!("could not check the changed issues: {err}");
+                true
+            }
+        }
+    });
+    let recheck = move |ids: &[i64]| {
+        changed.update_value(|changed| changed.extend(ids));
+        #[cfg(feature = "hydrate")]
+        check_changed();
+    };
+    // After a reconnect or a bulk decision: the first page again, without the loading state.
     let reload = move || {
         leptos::task::spawn_local(async move {
-            match api::get::<Vec<IssueSummary>>(&list_path(shown.get_untracked())).await {
+            let Some(state) = state.try_get_untracked() else { return };
+            match api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await {
                 Ok(list) => {
+                    complete.try_set(list.len() < PAGE);
                     issues.try_set(list);
                 }
                 Err(err) => leptos::logging::warn!("could not refresh the issue list: {err}"),
@@ -123,7 +173,7 @@ pub fn IssueListPage() -> impl IntoView {
             crate::live_client::Heard::Missed => reload(),
             crate::live_client::Heard::Change(
                 crate::live::LiveChange::IssueCreated { issue } | crate::live::LiveChange::IssueUpdated { issue },
-            ) => issues.update(|list| crate::board::fold_issue(list, issue, shown.get_untracked(), ISSUE_LIST_LIMIT)),
+            ) => recheck(&[issue.id]),
             crate::live_client::Heard::Change(_) => {}
         });
         set_interval(move || clock.set(now()), std::time::Duration::from_secs(1));
@@ -134,20 +184,14 @@ pub fn IssueListPage() -> impl IntoView {
         run(
             outcome,
             async move { api::send::<_, IssueSummary>(Method::Patch, &format!("/api/0/issues/{id}/"), &action).await },
-            move |issue| {
-                issues.update(|list| crate::board::fold_issue(list, issue, shown.get_untracked(), ISSUE_LIST_LIMIT))
-            },
+            move |issue| recheck(&[issue.id]),
         );
     };
     let triage_selection = Callback::new(move |action: TriageAction| {
-        let body = if selection.all_matching.get_untracked() {
-            BulkTriage { ids: None, all_with_status: shown.get_untracked(), action }
-        } else {
-            BulkTriage {
-                ids: Some(issues.with_untracked(|list| selection.listed(list))),
-                all_with_status: None,
-                action,
-            }
+        let listed = issues.with_untracked(|list| selection.listed(list));
+        let body = match shown_status.get_untracked().filter(|_| selection.all_matching.get_untracked()) {
+            Some(status) => BulkTriage { ids: None, all_with_status: Some(status), action },
+            None => BulkTriage { ids: Some(listed), all_with_status: None, action },
         };
         run(outcome, async move { api::send::<_, Updated>(Method::Put, ISSUES_PATH, &body).await }, move |done| {
             selection.clear();
@@ -156,8 +200,8 @@ pub fn IssueListPage() -> impl IntoView {
         });
     });
 
-    // Another tab (or back and forward) shows other issues: what was selected is not there.
-    Effect::watch(move || shown.get(), move |_, _, _| selection.clear(), false);
+    // Another search (or back and forward) shows other issues: what was selected is not there.
+    Effect::watch(move || state.get(), move |_, _, _| selection.clear(), false);
 
     let navigate = use_navigate();
     on_key(move |key| {
@@ -168,6 +212,7 @@ pub fn IssueListPage() -> impl IntoView {
             ("j", _) => cursor.set(ids.get(at.map_or(0, |i| (i + 1).min(ids.len().saturating_sub(1)))).copied()),
             ("k", _) => cursor.set(ids.get(at.map_or(0, |i| i.saturating_sub(1))).copied()),
             ("?", _) => help.update(|open| *open = !*open),
+            ("/", _) => focus_search(),
             ("Escape", _) => help.set(false),
             ("Enter", Some(id)) => navigate(&format!("/issues/{id}"), Default::default()),
             ("x", Some(id)) => selection.toggle(id),
@@ -193,27 +238,34 @@ pub fn IssueListPage() -> impl IntoView {
                 <LiveBadge status=live/>
                 <button type="button" class="link shortcuts-hint" on:click=move |_| help.set(true)>"Shortcuts (?)"</button>
             </header>
+            <SearchBar state/>
             <nav class="tabs" aria-label="Status">
                 {TABS
                     .into_iter()
-                    .map(|(status, label)| {
-                        let href = format!("/?status={}", status.map_or("all", IssueStatus::as_str));
-                        view! {
-                            <a href=href class:active=move || shown.get() == status>
-                                {label}
-                            </a>
-                        }
+                    .map(|(query, label)| {
+                        let href = move || state.with(|state| state.with_query(query.to_owned()).href());
+                        view! { <a href=href class:active=move || state.with(|state| state.query == query)>{label}</a> }
                     })
                     .collect_view()}
             </nav>
-            <BulkBar selection shown issues on_action=triage_selection/>
+            <FilterBar state projects/>
+            <BulkBar selection shown=shown_status issues on_action=triage_selection/>
             <StatusLine status=outcome/>
             <Suspense fallback=|| view! { <p class="placeholder">"Loading issues…"</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
                         Ok(list) => {
+                            complete.set(list.len() < PAGE);
                             issues.set(list);
-                            view! { <IssueTable issues selection cursor clock/> }.into_any()
+                            view! {
+                                <IssueTable issues selection cursor clock/>
+                                <Show when=move || !complete.get()>
+                                    <button type="button" class="load-more" disabled=move || loading_more.get() on:click=load_more>
+                                        "Show more issues"
+                                    </button>
+                                </Show>
+                            }
+                                .into_any()
                         }
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
@@ -224,11 +276,24 @@ pub fn IssueListPage() -> impl IntoView {
     }
 }
 
+/// Puts the cursor in the search box (the `/` shortcut).
+fn focus_search() {
+    #[cfg(feature = "hydrate")]
+    if let Some(input) = document()
+        .query_selector(".search-input")
+        .ok()
+        .flatten()
+        .and_then(|el| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+    {
+        input.focus().ok();
+    }
+}
+
 /// What is selected and what can be done with it.
 #[component]
 fn BulkBar(
     selection: Selection,
-    shown: Memo<Option<IssueStatus>>,
+    shown: Signal<Option<IssueStatus>>,
     issues: RwSignal<Vec<IssueSummary>>,
     on_action: Callback<TriageAction>,
 ) -> impl IntoView {
@@ -252,109 +317,4 @@ fn BulkBar(
             </div>
         </Show>
     }
-}
-
-#[component]
-fn IssueTable(
-    issues: RwSignal<Vec<IssueSummary>>,
-    selection: Selection,
-    cursor: RwSignal<Option<i64>>,
-    clock: RwSignal<DateTime<Utc>>,
-) -> impl IntoView {
-    let all_selected = move || issues.with(|list| selection.covers(list));
-    let toggle_all = move |_| {
-        if all_selected() {
-            selection.clear();
-        } else {
-            selection.ids.set(issues.with_untracked(|list| list.iter().map(|issue| issue.id).collect()));
-        }
-    };
-    view! {
-        <Show
-            when=move || issues.with(|list| !list.is_empty())
-            fallback=|| view! {
-                <div class="empty">
-                    <h2>"No issues here"</h2>
-                    <p>
-                        "Point a Sentry SDK at a project's DSN and its errors show up here the moment they "
-                        "arrive. Resolved and ignored issues are under their tabs."
-                    </p>
-                </div>
-            }
-        >
-            <table class="issues">
-                <thead>
-                    <tr>
-                        <th class="select">
-                            <input type="checkbox" aria-label="Select all" prop:checked=all_selected on:change=toggle_all/>
-                        </th>
-                        <th class="issue-col">"Issue"</th>
-                        <th>"Level"</th>
-                        <th class="num">"Events"</th>
-                        <th class="num">"Users"</th>
-                        <th>"Last seen"</th>
-                        <th>"Status"</th>
-                        <th>"Assignee"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || issues.get() key=|issue| issue.id let(issue)>
-                        <IssueRow id=issue.id issues selection cursor clock/>
-                    </For>
-                </tbody>
-            </table>
-        </Show>
-    }
-}
-
-/// One row, updated in place when its issue changes.
-#[component]
-fn IssueRow(
-    id: i64,
-    issues: RwSignal<Vec<IssueSummary>>,
-    selection: Selection,
-    cursor: RwSignal<Option<i64>>,
-    clock: RwSignal<DateTime<Utc>>,
-) -> impl IntoView {
-    let row = Memo::new(move |_| issues.with(|list| list.iter().find(|issue| issue.id == id).cloned()));
-    let text = move |read: fn(&IssueSummary) -> String| move || row.with(|r| r.as_ref().map(read).unwrap_or_default());
-    let selected = move || selection.all_matching.get() || selection.ids.with(|ids| ids.contains(&id));
-
-    view! {
-        <tr class="issue-row" class:focused=move || cursor.get() == Some(id) class:selected=selected data-issue-id=id>
-            <td class="select">
-                <input type="checkbox" aria-label="Select" prop:checked=selected on:change=move |_| selection.toggle(id)/>
-            </td>
-            <td class="issue-col">
-                <a class="title" href=format!("/issues/{id}")>{text(|i| i.title.clone())}</a>
-                <div class="culprit">{text(|i| i.culprit.clone())}</div>
-            </td>
-            <td>
-                <span class="level" data-level=text(|i| i.level.to_string())>{text(|i| i.level.to_string())}</span>
-            </td>
-            <td class="num count">{text(|i| i.event_count.to_string())}</td>
-            <td class="num users">{text(|i| i.user_count.to_string())}</td>
-            <td class="last-seen" title=text(|i| i.last_seen.to_rfc3339())>
-                {move || row.with(|r| r.as_ref().map(|i| time_ago(i.last_seen, clock.get())).unwrap_or_default())}
-            </td>
-            <td>
-                <StatusBadge issue=Signal::derive(move || row.get())/>
-            </td>
-            <td class="assignee">{text(|i| i.assignee.as_ref().map(|a| a.email.clone()).unwrap_or_default())}</td>
-        </tr>
-    }
-    .into_any()
-}
-
-/// The issue's status, and why it is unresolved again (regressed, escalating).
-#[component]
-pub fn StatusBadge(#[prop(into)] issue: Signal<Option<IssueSummary>>) -> impl IntoView {
-    let label = move || {
-        issue.with(|issue| match issue {
-            Some(IssueSummary { substatus: Some(substatus), .. }) => substatus.as_str().to_owned(),
-            Some(issue) => issue.status.as_str().to_owned(),
-            None => String::new(),
-        })
-    };
-    view! { <span class="status" data-status=label>{label}</span> }
 }
