@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, notReloaded, openLive, repoRoot, sendError, sendEvent, setupOwner, startServer } from './support.js';
+import { hydrated, launchBrowser, notReloaded, openLive, repoRoot, sendError, sendEvent, setupOwner, startServer } from './support.js';
 
 const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
@@ -53,10 +53,12 @@ test('a typed search filters the list, lives in the URL, survives a reload and w
     await page.locator('.search-input').press('Enter');
     await page.waitForURL(/query=level%3Awarning/);
     await page.locator('.issue-row', { hasText: 'CheckoutError' }).waitFor({ state: 'detached' });
+    await page.locator('.issue-row', { hasText: 'SearchWarning' }).waitFor();
     assert.deepEqual(await titles(page), ['SearchWarning: SearchWarning happened']);
     assert.equal(await page.locator('.level-filter').inputValue(), 'warning', 'the filter bar follows the search');
 
     await page.reload();
+    await hydrated(page);
     await page.locator('.search-input[value="level:warning"]').waitFor();
     assert.deepEqual(await titles(page), ['SearchWarning: SearchWarning happened'], 'a reload keeps the search');
 

@@ -251,7 +251,8 @@ pub fn IssueListPage() -> impl IntoView {
             <FilterBar state projects/>
             <BulkBar selection shown=shown_status issues on_action=triage_selection/>
             <StatusLine status=outcome/>
-            <Suspense fallback=|| view! { <p class="placeholder">"Loading issues…"</p> }>
+            // A new search keeps the rows shown until its own arrive.
+            <Transition fallback=|| view! { <p class="placeholder">"Loading issues…"</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
                         Ok(list) => {
@@ -270,7 +271,7 @@ pub fn IssueListPage() -> impl IntoView {
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
             <ShortcutsHelp open=help keys=SHORTCUTS/>
         </section>
     }
