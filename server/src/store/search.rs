@@ -27,14 +27,20 @@ fn term_condition(term: &Term, searcher: Searcher) -> Condition {
             negate(*negated, Condition::all().add(matching(Expr::col(issue::Column::Level), value)))
         }
         Term::Match { negated, field, value } => {
+            // EXISTS per issue (a lookup in the issue's own tag counts) rather than IN over every
+            // issue carrying the value: the list stops after a page of matching issues, however
+            // common the value is.
             let tagged = Select::select()
-                .column(issue_tag::Column::IssueId)
+                .expr(Expr::val(1))
                 .from(issue_tag::Entity)
+                .and_where(
+                    Expr::col((issue_tag::Entity, issue_tag::Column::IssueId))
+                        .equals((issue::Entity, issue::Column::Id)),
+                )
                 .and_where(issue_tag::Column::Key.eq(field.key()))
                 .and_where(matching(Expr::col(issue_tag::Column::Value), value))
                 .to_owned();
-            let id = Expr::col((issue::Entity, issue::Column::Id));
-            Condition::all().add(if *negated { id.not_in_subquery(tagged) } else { id.in_subquery(tagged) })
+            negate(*negated, Condition::all().add(Expr::exists(tagged)))
         }
         Term::Assigned { negated, to } => {
             let assigned = match to {
