@@ -4,6 +4,7 @@ use super::entities::{attachment, event};
 use super::writer::decode_payload;
 use app::model::{AttachmentInfo, EventDetail, EventNeighbors, EventSummary, Level};
 use protocol::ids::ProjectId;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// A page of an issue's events, newest first.
@@ -101,14 +102,13 @@ async fn neighbors(db: &impl ConnectionTrait, row: &event::Model) -> Result<Even
             .select_only()
             .column(event::Column::EventId)
             .filter(event::Column::IssueId.eq(row.issue_id))
-            .filter(event::Column::Id.ne(row.id))
     };
-    let before = Condition::any()
-        .add(event::Column::Timestamp.lt(row.timestamp))
-        .add(Condition::all().add(event::Column::Timestamp.eq(row.timestamp)).add(event::Column::Id.lt(row.id)));
-    let after = Condition::any()
-        .add(event::Column::Timestamp.gt(row.timestamp))
-        .add(Condition::all().add(event::Column::Timestamp.eq(row.timestamp)).add(event::Column::Id.gt(row.id)));
+    // Row values, so the database walks the (issue, timestamp, id) index from this event on
+    // instead of filtering every event of the issue.
+    let position = || Expr::tuple([Expr::col(event::Column::Timestamp), Expr::col(event::Column::Id)]);
+    let this = || Expr::tuple([Expr::val(row.timestamp), Expr::val(row.id)]);
+    let before = Condition::all().add(position().lt(this()));
+    let after = Condition::all().add(position().gt(this()));
     let first = |query: sea_orm::Select<event::Entity>| query.into_tuple::<String>().one(db);
     let older = first(
         same_issue().filter(before.clone()).order_by_desc(event::Column::Timestamp).order_by_desc(event::Column::Id),

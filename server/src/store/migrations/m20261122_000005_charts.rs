@@ -1,6 +1,8 @@
 //! Charts and search at scale: per-project event counts in 5-minute and hourly buckets by level,
-//! with the issues each bucket opened (kept by the writer, so a chart never scans events), and
-//! an index that lets a tag search start from the tag value instead of every issue.
+//! with the issues each bucket opened (kept by the writer, so a chart never scans events); an
+//! index that lets a tag search start from the tag value instead of every issue, one that gives an
+//! issue's top values per tag key without sorting them all (a `user` key has thousands), and one
+//! that orders an issue's events by time then id, as the event navigation steps through them.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -53,10 +55,46 @@ impl MigrationTrait for Migration {
                     .col(IssueTag::Value)
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("issue_tag_issue_key_count")
+                    .table(IssueTag::Table)
+                    .col(IssueTag::IssueId)
+                    .col(IssueTag::Key)
+                    .col(IssueTag::Count)
+                    .col(IssueTag::Value)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("event_issue_timestamp_id")
+                    .table(Event::Table)
+                    .col(Event::IssueId)
+                    .col(Event::Timestamp)
+                    .col(Event::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager.drop_index(Index::drop().name("event_issue_timestamp").table(Event::Table).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(
+                Index::create()
+                    .name("event_issue_timestamp")
+                    .table(Event::Table)
+                    .col(Event::IssueId)
+                    .col(Event::Timestamp)
+                    .to_owned(),
+            )
+            .await?;
+        manager.drop_index(Index::drop().name("event_issue_timestamp_id").table(Event::Table).to_owned()).await?;
+        manager.drop_index(Index::drop().name("issue_tag_issue_key_count").table(IssueTag::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("issue_tag_key_value").table(IssueTag::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(ProjectBucket::Table).to_owned()).await
     }
@@ -71,8 +109,18 @@ enum Project {
 #[derive(DeriveIden)]
 enum IssueTag {
     Table,
+    IssueId,
     Key,
+    Count,
     Value,
+}
+
+#[derive(DeriveIden)]
+enum Event {
+    Table,
+    Id,
+    IssueId,
+    Timestamp,
 }
 
 #[derive(DeriveIden)]
