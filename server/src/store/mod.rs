@@ -21,8 +21,8 @@ pub mod writer;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
@@ -44,6 +44,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         });
     let db = Database::connect(options).await?;
     migrations::Migrator::up(&db, None).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // Gathers the statistics SQLite's planner needs where they are missing or stale (it picks
+        // indexes blindly without them); PostgreSQL's autovacuum does this by itself.
+        db.execute_unprepared("PRAGMA optimize=0x10002").await?;
+    }
     Ok(db)
 }
 
