@@ -1,6 +1,6 @@
 //! Charts and search at scale: per-project event counts in 5-minute and hourly buckets by level,
 //! with the issues each bucket opened (kept by the writer, so a chart never scans events); an
-//! index that lets a tag search start from the tag value instead of every issue, one that gives an
+//! index that finds the issues with a tag value without reading the rows, one that gives an
 //! issue's top values per tag key without sorting them all (a `user` key has thousands), and one
 //! that orders an issue's events by time then id, as the event navigation steps through them.
 
@@ -53,6 +53,7 @@ impl MigrationTrait for Migration {
                     .table(IssueTag::Table)
                     .col(IssueTag::Key)
                     .col(IssueTag::Value)
+                    .col(IssueTag::IssueId)
                     .to_owned(),
             )
             .await?;
