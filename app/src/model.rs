@@ -255,7 +255,8 @@ pub struct IssueSummary {
     pub user_count: i64,
     #[serde(default)]
     pub assignee: Option<Assignee>,
-    /// Events in each of the last 24 hours, oldest first, the last one the current hour.
+    /// Events in each of the last 24 hours, oldest first, the last one the current hour; given in
+    /// lists of issues (the sparklines), empty elsewhere.
     #[serde(default)]
     pub last_24h: Vec<i64>,
 }

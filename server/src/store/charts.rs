@@ -94,5 +94,5 @@ pub async fn project_chart(
         .limit(TOP_ISSUES)
         .all(db)
         .await?;
-    Ok(ProjectChart { range, events, new_issues, top_issues: issues::summaries(db, top).await? })
+    Ok(ProjectChart { range, events, new_issues, top_issues: issues::listed(db, top).await? })
 }

@@ -29,7 +29,7 @@ pub async fn in_projects(
     }
     let column = super::search::sort_column(sort);
     let rows = query.order_by_desc(column).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
-    summaries(db, rows).await
+    listed(db, rows).await
 }
 
 /// The issues of the given projects (all when `None`) among `ids`, or all of them with `status`.
@@ -79,15 +79,24 @@ pub async fn summaries(db: &impl ConnectionTrait, rows: Vec<issue::Model>) -> Re
             .into_iter()
             .collect()
     };
-    let mut last_24h = last_24h(db, rows.iter().map(|row| row.id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
             let assignee = row.assignee_id.and_then(|id| Some(Assignee { id, email: emails.get(&id)?.clone() }));
-            let hours = last_24h.remove(&row.id).unwrap_or_else(|| vec![0; 24]);
-            summary(row, assignee, hours)
+            summary(row, assignee)
         })
         .collect())
+}
+
+/// The rows as a list shows them: summaries with their last 24 hours (the sparklines). Only lists
+/// ask for the hours, so the writer's live summaries do not pay for them.
+pub async fn listed(db: &impl ConnectionTrait, rows: Vec<issue::Model>) -> Result<Vec<IssueSummary>, DbErr> {
+    let mut last_24h = last_24h(db, rows.iter().map(|row| row.id).collect()).await?;
+    let mut issues = summaries(db, rows).await?;
+    for issue in &mut issues {
+        issue.last_24h = last_24h.remove(&issue.id).unwrap_or_else(|| vec![0; 24]);
+    }
+    Ok(issues)
 }
 
 /// Events per hour of the last 24 hours of each issue, from the writer's hourly counts.
@@ -119,7 +128,7 @@ pub async fn summary_of(db: &impl ConnectionTrait, row: issue::Model) -> Result<
 
 /// The row as the dashboard shows it. Values the database holds were written by Faultline, so an
 /// unknown one means a newer version wrote it; it reads as the default instead of failing.
-fn summary(row: issue::Model, assignee: Option<Assignee>, last_24h: Vec<i64>) -> IssueSummary {
+fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
     IssueSummary {
         id: row.id,
         project_id: row.project_id,
@@ -133,7 +142,7 @@ fn summary(row: issue::Model, assignee: Option<Assignee>, last_24h: Vec<i64>) ->
         event_count: row.event_count,
         user_count: row.user_count,
         assignee,
-        last_24h,
+        last_24h: Vec::new(),
     }
 }
 
