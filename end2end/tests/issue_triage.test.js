@@ -2,32 +2,24 @@
 // list's keyboard and bulk actions.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   getJson,
   inviteTeammate,
-  launchBrowser,
   notReloaded,
   openLive,
-  repoRoot,
+  screenshots,
   sendError,
   sendEvent,
   setupOwner,
   startServer,
+  useBrowser,
 } from './support.js';
 
-const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
-
-before(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
+useBrowser((opened) => {
+  browser = opened;
 });
 
 /// Waits for `locator` and reports how long after `since` it appeared.

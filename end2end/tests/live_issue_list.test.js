@@ -1,21 +1,13 @@
 // The issue list in a real browser: hydrated, live, updated in place, and back after a restart.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchBrowser, notReloaded, openLive, repoRoot, sendError, setupOwner, startServer } from './support.js';
+import { test } from 'node:test';
+import { notReloaded, openLive, screenshots, sendError, setupOwner, startServer, useBrowser } from './support.js';
 
-const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
-
-before(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
+useBrowser((opened) => {
+  browser = opened;
 });
 
 async function openIssueList(server, cookie) {

@@ -2,21 +2,13 @@
 // errors, live updates that respect the search, more pages) and the charts' totals.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { hydrated, launchBrowser, notReloaded, openLive, repoRoot, sendError, sendEvent, setupOwner, startServer } from './support.js';
+import { test } from 'node:test';
+import { hydrated, notReloaded, openLive, screenshots, sendError, sendEvent, setupOwner, startServer, useBrowser } from './support.js';
 
-const screenshots = join(repoRoot, 'target', 'end2end');
 let browser;
-
-before(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
+useBrowser((opened) => {
+  browser = opened;
 });
 
 /// An event of `level` with the error `type`.

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -42,6 +43,23 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
+  });
+}
+
+/// Where the browser tests save their screenshots.
+export const screenshots = join(repoRoot, 'target', 'end2end');
+
+/// One Chromium for the calling test file: launched before its tests (handed to `opened`) and
+/// closed after them.
+export function useBrowser(opened) {
+  let browser;
+  before(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    browser = await launchBrowser();
+    opened(browser);
+  });
+  after(async () => {
+    await browser?.close();
   });
 }
 
