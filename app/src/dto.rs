@@ -21,6 +21,15 @@ pub struct Credentials {
     pub password: String,
 }
 
+/// The first (owner) account of an instance, with the setup token the server printed at start.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OwnerSetup {
+    pub setup_token: String,
+    pub email: String,
+    pub password: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChange {

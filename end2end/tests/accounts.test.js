@@ -1,6 +1,7 @@
-// A new instance in a real browser: the setup page creates the owner, who makes a project, reads
-// its DSN, sees its first error arrive, invites a teammate; the teammate joins with the link and
-// sees the project as a member, without its admin settings.
+// A new instance in a real browser: the setup page refuses a wrong setup token and creates the
+// owner with the one the server printed; the owner makes a project, reads its DSN, sees its first
+// error arrive, invites a teammate; the teammate joins with the link and sees the project as a
+// member, without its admin settings.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -37,8 +38,12 @@ test('setup, a project with its DSN, a first live error, and an invited teammate
   await owner.goto(server.url);
   await owner.waitForURL(/\/setup$/);
   await hydrated(owner);
+  await fill(owner, 'setup-token', 'not-the-printed-token');
   await fill(owner, 'email', 'founder@example.com');
   await fill(owner, 'password', PASSWORD);
+  await owner.getByRole('button', { name: 'Create owner account' }).click();
+  await owner.getByRole('alert').filter({ hasText: 'not the setup token' }).waitFor();
+  await fill(owner, 'setup-token', server.setupToken);
   await owner.getByRole('button', { name: 'Create owner account' }).click();
   await owner.waitForURL(/\/projects$/);
   await hydrated(owner);

@@ -74,7 +74,8 @@ export async function freePort() {
   });
 }
 
-/// Starts the server binary and waits for its `DSN:` and `Dashboard:` lines.
+/// Starts the server binary and waits for its `DSN:` and `Dashboard:` lines (after the
+/// `Setup token:` line of a fresh data directory).
 export async function startServer({ port, dataDir } = {}) {
   const binary = process.env.FAULTLINE_BIN;
   if (!binary) throw new Error('FAULTLINE_BIN must name the server binary; `cargo xtask test` sets it');
@@ -94,7 +95,7 @@ export async function startServer({ port, dataDir } = {}) {
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
     lines.on('line', (line) => {
       const [label, value] = line.split(/:\s+/, 2);
-      if (label === 'DSN' || label === 'Dashboard') printed[label] = value;
+      if (['Setup token', 'DSN', 'Dashboard'].includes(label)) printed[label] = value;
       if (printed.DSN && printed.Dashboard) {
         clearTimeout(timer);
         resolve();
@@ -102,6 +103,7 @@ export async function startServer({ port, dataDir } = {}) {
     });
   });
   const dsn = new URL(printed.DSN);
+  if (printed['Setup token']) rememberSecret(printed['Setup token']);
   return {
     child,
     port,
@@ -110,6 +112,7 @@ export async function startServer({ port, dataDir } = {}) {
     dsn: printed.DSN,
     key: dsn.username,
     projectId: dsn.pathname.slice(1),
+    setupToken: printed['Setup token'],
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -157,13 +160,13 @@ export async function sendEvent(server, event) {
   return event.event_id;
 }
 
-/// Creates the instance owner through the setup API, as the setup page does; returns the
-/// session cookie (`name=value`).
+/// Creates the instance owner through the setup API with the setup token the server printed, as
+/// the setup page does; returns the session cookie (`name=value`).
 export async function setupOwner(server, email = 'owner@example.com') {
   const response = await fetch(`${server.url}/api/0/auth/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: server.url },
-    body: JSON.stringify({ email, password: PASSWORD }),
+    body: JSON.stringify({ setup_token: server.setupToken, email, password: PASSWORD }),
   });
   if (response.status !== 200) throw new Error(`setup answered ${response.status}: ${await response.text()}`);
   const cookie = response.headers.get('set-cookie').split(';')[0];

@@ -51,6 +51,11 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The one-time token the setup page asks for while the instance has no user (at least 16
+    /// characters) [default: a new random token at every start until then, printed once].
+    #[arg(long, env = "FAULTLINE_SETUP_TOKEN", hide_env_values = true, value_parser = setup_token)]
+    pub setup_token: Option<String>,
+
     /// The Leptos site options file.
     #[arg(long, env = "FAULTLINE_LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,
@@ -98,6 +103,15 @@ pub struct Settings {
     /// Minutes between two runs of the retention job.
     #[arg(long, env = "FAULTLINE_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
     pub retention_interval_minutes: u64,
+}
+
+/// A setup token long enough not to be guessed.
+fn setup_token(raw: &str) -> Result<String, String> {
+    let min = crate::auth::setup_token::MIN_LENGTH;
+    if raw.chars().count() < min {
+        return Err(format!("a setup token has at least {min} characters"));
+    }
+    Ok(raw.to_owned())
 }
 
 impl Settings {

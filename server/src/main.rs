@@ -1,4 +1,5 @@
 use clap::Parser;
+use server::auth::setup_token::SetupToken;
 use server::config::{Cli, Command};
 use server::startup::Application;
 use std::io::IsTerminal;
@@ -23,6 +24,11 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(cli: Cli) -> anyhow::Result<()> {
     let app = Application::build(cli.settings).await?;
     let url = format!("http://{}", app.local_addr());
+    match app.setup_token() {
+        Some(SetupToken::Generated(token)) => println!("Setup token: {token}"),
+        Some(SetupToken::Configured) => println!("Setup token: the one given with --setup-token"),
+        None => {}
+    }
     println!("DSN: {}", app.default_project().dsn(app.public_url()));
     println!("Dashboard: {url}");
     tracing::info!("listening on {url}");

@@ -3,6 +3,7 @@
 
 use crate::auth::login_limit::LoginLimiter;
 use crate::auth::sessions::SessionPolicy;
+use crate::auth::setup_token::{self, SetupToken};
 use crate::broadcast::{self, LiveHub};
 use crate::config::Settings;
 use crate::ingest::outcomes::Outcomes;
@@ -52,6 +53,7 @@ pub struct Application {
     retention: Retention,
     db: DatabaseConnection,
     default_project: ProjectWithKey,
+    setup_token: Option<SetupToken>,
     public_url: String,
 }
 
@@ -73,6 +75,8 @@ impl Application {
         }
         let db = store::connect(&settings.database_url()).await.context("opening the database")?;
         let default_project = store::projects::ensure_default(&db).await.context("creating the default project")?;
+        let setup_token =
+            setup_token::prepare(&db, settings.setup_token.as_deref()).await.context("preparing the setup token")?;
 
         let listener = TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
         let local_addr = listener.local_addr()?;
@@ -116,7 +120,17 @@ impl Application {
             .layer(axum::middleware::map_response(crate::security::headers))
             .with_state(state);
 
-        Ok(Application { listener, router, writer, writer_task, retention, db, default_project, public_url })
+        Ok(Application {
+            listener,
+            router,
+            writer,
+            writer_task,
+            retention,
+            db,
+            default_project,
+            setup_token,
+            public_url,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -129,6 +143,11 @@ impl Application {
 
     pub fn default_project(&self) -> &ProjectWithKey {
         &self.default_project
+    }
+
+    /// The token that creates the owner of an instance without users; `None` once it has one.
+    pub fn setup_token(&self) -> Option<&SetupToken> {
+        self.setup_token.as_ref()
     }
 
     pub fn db(&self) -> &DatabaseConnection {

@@ -3,20 +3,23 @@
 use crate::api::{self, Method};
 use crate::components::forms::{Field, Status, StatusLine, go_to, run};
 use crate::components::layout::ErrorBox;
-use crate::dto::{Credentials, CurrentUser, InviteInfo, SetupState};
+use crate::dto::{Credentials, CurrentUser, InviteInfo, OwnerSetup, SetupState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-/// An email-and-password form that posts to `endpoint` and then opens `next`.
+/// An email-and-password form that posts to `endpoint` and then opens `next`; with
+/// `setup_token`, it asks for the server's setup token too and sends an [`OwnerSetup`].
 #[component]
 fn CredentialsForm(
     endpoint: String,
     button: &'static str,
     next: &'static str,
     #[prop(default = "Password")] password_label: &'static str,
+    #[prop(optional)] setup_token: bool,
 ) -> impl IntoView {
+    let token = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let status = RwSignal::new(Status::Idle);
@@ -24,14 +27,20 @@ fn CredentialsForm(
         ev.prevent_default();
         let credentials = Credentials { email: email.get_untracked(), password: password.get_untracked() };
         let endpoint = endpoint.clone();
-        run(
-            status,
-            async move { api::send::<_, CurrentUser>(Method::Post, &endpoint, &credentials).await },
-            move |_| go_to(next),
-        );
+        let request = async move {
+            if setup_token {
+                let Credentials { email, password } = credentials;
+                let owner = OwnerSetup { setup_token: token.get_untracked(), email, password };
+                api::send::<_, CurrentUser>(Method::Post, &endpoint, &owner).await
+            } else {
+                api::send::<_, CurrentUser>(Method::Post, &endpoint, &credentials).await
+            }
+        };
+        run(status, request, move |_| go_to(next));
     };
     view! {
         <form method="post" on:submit=submit>
+            {setup_token.then(|| view! { <Field label="Setup token" value=token name="setup-token"/> })}
             <Field label="Email" value=email kind="email" name="email"/>
             <Field label=password_label value=password kind="password" name="password"/>
             <button type="submit" class="primary">{button}</button>
@@ -75,8 +84,12 @@ pub fn SetupPage() -> impl IntoView {
                     _ => view! {
                         <section class="card narrow">
                             <h1>"Welcome to Faultline"</h1>
-                            <p class="muted">"Create the owner account of this instance. You can invite your team next."</p>
+                            <p class="muted">
+                                "Create the owner account of this instance. You can invite your team next. "
+                                "The setup token is in the server's output, printed when it started."
+                            </p>
                             <CredentialsForm
+                                setup_token=true
                                 endpoint="/api/0/auth/setup".to_owned()
                                 button="Create owner account"
                                 next="/projects"

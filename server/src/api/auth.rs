@@ -2,10 +2,11 @@
 
 use super::extract::Body;
 use super::{ApiError, NoContent};
-use crate::auth::{Principal, passwords, sessions};
+use crate::auth::{Principal, passwords, secrets, sessions};
 use crate::startup::AppState;
+use crate::store::setup::{self, Refusal};
 use crate::store::users;
-use app::dto::{Credentials, CurrentUser, PasswordChange, SetupState};
+use app::dto::{Credentials, CurrentUser, OwnerSetup, PasswordChange, SetupState};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -28,23 +29,34 @@ async fn setup_state(State(state): State<AppState>) -> Result<Json<SetupState>, 
     Ok(Json(SetupState { needs_setup: users::count(&state.db).await? == 0 }))
 }
 
-/// Creates the instance owner; only while no user exists.
-#[utoipa::path(post, path = "/api/0/auth/setup", tag = "auth", request_body = Credentials,
-    responses((status = 200, body = CurrentUser), (status = 409, description = "a user exists already")))]
+/// Creates the instance owner with the setup token the server printed; only while no user
+/// exists. Of concurrent attempts exactly one succeeds.
+#[utoipa::path(post, path = "/api/0/auth/setup", tag = "auth", request_body = OwnerSetup,
+    responses((status = 200, body = CurrentUser), (status = 403, description = "not the setup token"),
+        (status = 409, description = "a user exists already")))]
 async fn setup(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Body(body): Body<Credentials>,
+    Body(body): Body<OwnerSetup>,
 ) -> Result<Response, ApiError> {
     super::require_same_origin(&state, &headers)?;
-    if users::count(&state.db).await? > 0 {
-        return Err(ApiError::Conflict("the instance is set up already; sign in".into()));
-    }
+    let token = secrets::digest(body.setup_token.trim());
+    // Refused before the password is hashed: a wrong token costs no hashing.
+    setup::check(&state.db, &token).await?.map_err(refused)?;
     let email = valid_email(&body.email)?;
     let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
-    let user = users::create(&state.db, &email, hash, true).await?;
+    let user = setup::create_owner(&state.db, &token, &email, hash).await?.map_err(refused)?;
     tracing::info!(user_id = user.id, "instance owner created");
     signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: true }).await
+}
+
+fn refused(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::WrongToken => ApiError::Forbidden(
+            "that is not the setup token: the server printed it when it started (or it was set with --setup-token)",
+        ),
+        Refusal::SetUpAlready => ApiError::Conflict("the instance is set up already; sign in".into()),
+    }
 }
 
 /// Signs in with email and password; sets the session cookie.

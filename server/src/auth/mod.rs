@@ -15,6 +15,7 @@ pub mod passwords;
 pub mod principal;
 pub mod secrets;
 pub mod sessions;
+pub mod setup_token;
 
 pub use csrf::same_origin as csrf_check;
 pub use principal::Principal;

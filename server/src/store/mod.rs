@@ -15,6 +15,7 @@ pub mod projects;
 pub mod record;
 pub mod retention;
 pub mod search;
+pub mod setup;
 pub mod tokens;
 pub mod users;
 pub mod writer;

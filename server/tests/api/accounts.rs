@@ -1,5 +1,5 @@
-//! Accounts and sessions: first-run setup, signing in and out, lockout after failed attempts,
-//! session expiry, password changes, CSRF, invites, API tokens and the `createuser` command.
+//! Accounts and sessions: signing in and out, lockout after failed attempts, session expiry,
+//! password changes, CSRF, invites, API tokens and the `createuser` command.
 
 use crate::helpers::{OWNER_EMAIL, Options, PASSWORD, TestApp, create_user, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
@@ -17,30 +17,6 @@ async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response 
 
 async fn me(app: &TestApp, cookie: &str) -> StatusCode {
     app.anonymous.get(app.url("/api/0/auth/me")).header("cookie", cookie).send().await.expect("me").status()
-}
-
-#[tokio::test]
-async fn a_fresh_instance_is_set_up_once_and_its_owner_is_signed_in() {
-    let app = spawn_app_with(Options { without_owner: true, ..Options::default() }).await;
-    let state: Value =
-        app.anonymous.get(app.url("/api/0/auth/setup")).send().await.expect("state").json().await.expect("json");
-    assert_eq!(state["needs_setup"], true);
-
-    let setup = |email: &'static str| {
-        app.anonymous
-            .post(app.url("/api/0/auth/setup"))
-            .header("origin", app.origin())
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-    };
-    let created = setup("Founder@Example.com").await.expect("setup");
-    assert_eq!(created.status(), 200);
-    let cookie = created.headers()["set-cookie"].to_str().expect("cookie").to_owned();
-    let user: Value = created.json().await.expect("json");
-    assert_eq!((user["email"].as_str(), user["is_owner"].as_bool()), (Some("founder@example.com"), Some(true)));
-    assert_eq!(me(&app, cookie.split(';').next().expect("pair")).await, StatusCode::OK);
-
-    assert_eq!(setup("intruder@example.com").await.expect("again").status(), StatusCode::CONFLICT, "setup works once");
 }
 
 #[tokio::test]

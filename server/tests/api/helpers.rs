@@ -37,6 +37,8 @@ pub struct TestApp {
 /// The instance owner every test server starts with.
 pub const OWNER_EMAIL: &str = "owner@faultline.test";
 pub const PASSWORD: &str = "correct horse battery";
+/// The setup token of test servers started without an owner.
+pub const SETUP_TOKEN: &str = "test-setup-token-0123456789";
 
 /// Where a test's data lives: a temporary data directory, and a PostgreSQL database of its own
 /// when FAULTLINE_TEST_DATABASE_URL is set.
@@ -102,6 +104,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         settings.write_batch = size;
     }
     settings.public_url = options.public_url.clone();
+    if options.without_owner {
+        settings.setup_token = Some(SETUP_TOKEN.to_owned());
+    }
     if let Some(cap) = options.retention_max_events_per_issue {
         settings.retention_max_events_per_issue = cap;
     }

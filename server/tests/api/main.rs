@@ -18,6 +18,7 @@ mod role_matrix;
 mod scrubbing;
 mod sdk_clients;
 mod search;
+mod setup;
 mod startup;
 mod triage;
 mod writer_queue;

@@ -16,4 +16,5 @@ pub mod project_key;
 pub mod project_member;
 pub mod release;
 pub mod session;
+pub mod setup_token;
 pub mod user;

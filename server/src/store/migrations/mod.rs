@@ -7,6 +7,7 @@ mod m20261122_000002_ingest_settings;
 mod m20261122_000003_accounts;
 mod m20261122_000004_triage;
 mod m20261122_000005_charts;
+mod m20261201_000006_setup_token;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261122_000004_triage::Migration),
             Box::new(m20261122_000005_charts::Migration),
+            Box::new(m20261201_000006_setup_token::Migration),
         ]
     }
 }
