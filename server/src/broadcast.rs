@@ -5,7 +5,7 @@
 //! the projects the user may read.
 
 use crate::api::ApiError;
-use crate::auth::{Principal, access, csrf_check};
+use crate::auth::{Principal, access};
 use crate::startup::AppState;
 use app::live::{LIVE_PATH, LiveChange, LiveUpdate};
 use axum::Router;
@@ -54,7 +54,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if !csrf_check(&headers, &state.public_url) {
+    if !state.allowed_hosts.allows_origin(&headers) {
         return ApiError::Forbidden("the live socket opens from this server's pages only").into_response();
     }
     let principal = match Principal::from_headers(&state, &Method::GET, &headers).await {

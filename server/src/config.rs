@@ -51,6 +51,12 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// More host names the dashboard answers to, comma-separated, besides the public URL's (and the
+    /// loopback names when listening on loopback); other hosts get 400, except on the ingest
+    /// endpoints and /healthz, /readyz.
+    #[arg(long, env = "FAULTLINE_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+
     /// The one-time token the setup page asks for while the instance has no user (at least 16
     /// characters) [default: a new random token at every start until then, printed once].
     #[arg(long, env = "FAULTLINE_SETUP_TOKEN", hide_env_values = true, value_parser = setup_token)]

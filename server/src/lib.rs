@@ -14,6 +14,7 @@ pub mod broadcast;
 pub mod config;
 pub mod dashboard;
 pub mod error;
+pub mod health;
 pub mod ingest;
 pub mod retention;
 pub mod security;

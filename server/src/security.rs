@@ -1,8 +1,14 @@
-//! Security headers on every answer. Pages set their own Content-Security-Policy with the nonce
-//! of their hydration script (see `dashboard`); everything else gets a policy that allows nothing.
+//! Security headers on every answer, and the host check in front of everything but ingestion.
+//! Pages set their own Content-Security-Policy with the nonce of their hydration script (see
+//! `dashboard`); everything else gets a policy that allows nothing.
 
-use axum::http::{HeaderValue, header};
+use crate::auth::hosts::AllowedHosts;
+use crate::error::error_response;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
 /// The policy of a dashboard page: its own scripts (the hydration script by nonce), wasm, styles,
 /// images and the live socket from this origin, and no framing.
@@ -26,4 +32,17 @@ pub async fn headers(mut response: Response) -> Response {
         );
     }
     response
+}
+
+/// Answers 400 to a request for a host this server does not answer to (DNS rebinding).
+pub async fn allowed_host(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+    if hosts.allows_host(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::debug!("request for a host that is not allowed refused");
+    error_response(
+        StatusCode::BAD_REQUEST,
+        "host_not_allowed",
+        "this server does not answer to that host name; add it with --allowed-hosts".to_owned(),
+    )
 }

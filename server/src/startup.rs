@@ -1,6 +1,7 @@
 //! Building and running the application: a library call, so tests boot the real server on
 //! port 0 with a fresh database exactly as `main` does.
 
+use crate::auth::hosts::AllowedHosts;
 use crate::auth::login_limit::LoginLimiter;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::setup_token::{self, SetupToken};
@@ -36,6 +37,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// How browsers and SDKs reach this server, e.g. `https://errors.example.com`.
     pub public_url: String,
+    /// The host names pages, the API and the live socket answer to, and their origins.
+    pub allowed_hosts: Arc<AllowedHosts>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -82,6 +85,14 @@ impl Application {
         let local_addr = listener.local_addr()?;
         leptos_options.site_addr = local_addr;
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local_addr}"));
+        let allowed_hosts = Arc::new(AllowedHosts::new(&public_url, &settings.allowed_hosts, local_addr));
+        if !local_addr.ip().is_loopback() && settings.public_url.is_none() {
+            tracing::warn!(
+                "listening on {local_addr} without --public-url: the dashboard answers only to {}; set \
+                 --public-url to the address people and SDKs use (and --allowed-hosts for other names)",
+                allowed_hosts.hosts().join(", ")
+            );
+        }
 
         let hub = LiveHub::default();
         let (writer, writer_task) = Writer::start(db.clone(), hub.clone(), settings.ingest_queue, settings.write_batch);
@@ -110,13 +121,20 @@ impl Application {
             login_limiter: Arc::default(),
             sessions,
             public_url: public_url.clone(),
+            allowed_hosts: allowed_hosts.clone(),
             leptos_options,
         };
-        let router = Router::new()
-            .merge(ingest::router())
+        // Ingestion (authenticated by DSN key, without cookies) and the health checks answer any
+        // host; everything a browser signs in to answers only the allowed ones.
+        let for_allowed_hosts = Router::new()
             .merge(broadcast::router())
             .merge(crate::api::router())
             .merge(crate::dashboard::router(&state))
+            .layer(axum::middleware::from_fn_with_state(allowed_hosts, crate::security::allowed_host));
+        let router = Router::new()
+            .merge(ingest::router())
+            .merge(crate::health::router())
+            .merge(for_allowed_hosts)
             .layer(axum::middleware::map_response(crate::security::headers))
             .with_state(state);
 

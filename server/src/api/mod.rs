@@ -17,7 +17,6 @@ pub mod projects;
 mod tokens;
 mod users;
 
-use crate::auth::csrf_check;
 use crate::auth::{Principal, access};
 use crate::startup::AppState;
 use app::model::ProjectOutcomes;
@@ -74,7 +73,7 @@ pub fn router() -> Router<AppState> {
 
 /// Unauthenticated requests that sign in or create accounts must come from this server's pages.
 pub fn require_same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    if csrf_check(headers, &state.public_url) {
+    if state.allowed_hosts.allows_origin(headers) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("cross-site request refused: the Origin is not this server"))

@@ -5,11 +5,11 @@
 //!
 //! CSRF: requests authenticated by the session cookie that change state must come from this
 //! server's own pages, which the browser proves with an `Origin` (or `Referer`) header naming
-//! this host; the cookie is also `SameSite=Lax`, so other sites' forms do not carry it. Requests
-//! with an API token carry no ambient authority and are exempt.
+//! one of the [`hosts`] it answers to; the cookie is also `SameSite=Lax`, so other sites' forms do
+//! not carry it. Requests with an API token carry no ambient authority and are exempt.
 
 pub mod access;
-mod csrf;
+pub mod hosts;
 pub mod login_limit;
 pub mod passwords;
 pub mod principal;
@@ -17,5 +17,4 @@ pub mod secrets;
 pub mod sessions;
 pub mod setup_token;
 
-pub use csrf::same_origin as csrf_check;
 pub use principal::Principal;

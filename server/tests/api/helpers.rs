@@ -81,6 +81,7 @@ pub struct Options {
     /// Start like a fresh install: no user at all.
     pub without_owner: bool,
     pub public_url: Option<String>,
+    pub allowed_hosts: Vec<String>,
     pub retention_max_events_per_issue: Option<u64>,
 }
 
@@ -104,6 +105,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         settings.write_batch = size;
     }
     settings.public_url = options.public_url.clone();
+    settings.allowed_hosts = options.allowed_hosts.clone();
     if options.without_owner {
         settings.setup_token = Some(SETUP_TOKEN.to_owned());
     }

@@ -3,6 +3,7 @@
 mod accounts;
 mod dashboard;
 mod helpers;
+mod hosts;
 mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
