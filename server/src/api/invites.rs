@@ -3,9 +3,10 @@
 use super::ApiError;
 use super::auth::{signed_in, valid_email};
 use super::extract::{Body, Id};
-use crate::auth::{Principal, access, passwords};
+use crate::auth::{Principal, access, passwords, secrets};
 use crate::startup::AppState;
-use crate::store::{invites, members, projects, users};
+use crate::store::invites::{self, Refusal};
+use crate::store::{projects, users};
 use app::dto::{Credentials, CurrentUser, InviteInfo, InviteLink, NewInvite};
 use app::model::Role;
 use axum::extract::State;
@@ -33,7 +34,9 @@ async fn create(
         return Err(ApiError::NotFound("project"));
     }
     let role = body.project_id.map(|_| body.role.unwrap_or(Role::Member));
-    let (token, expires_at) = invites::create(&state.db, principal.user_id, body.project_id, role).await?;
+    let token = secrets::generate("");
+    let expires_at =
+        invites::create(&state.db, &secrets::digest(&token), principal.user_id, body.project_id, role).await?;
     let url = format!("{}/invite/{token}", state.public_url.trim_end_matches('/'));
     Ok(Json(InviteLink { url, expires_at }))
 }
@@ -42,11 +45,12 @@ async fn create(
 #[utoipa::path(get, path = "/api/0/invites/{token}", tag = "users",
     responses((status = 200, body = InviteInfo), (status = 404)))]
 async fn show(State(state): State<AppState>, Id(token): Id<String>) -> Result<Json<InviteInfo>, ApiError> {
-    let invite = invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
+    let invite = invites::open(&state.db, &secrets::digest(&token)).await?.ok_or(ApiError::NotFound("invite"))?;
     Ok(Json(invites::info(&state.db, &invite).await?))
 }
 
-/// Creates the teammate's account from the invite, signs them in, and spends the link.
+/// Creates the teammate's account from the invite, signs them in, and spends the link: one link,
+/// one account, however many accept it at once.
 #[utoipa::path(post, path = "/api/0/invites/{token}/accept", tag = "users", request_body = Credentials,
     responses((status = 200, body = CurrentUser), (status = 404), (status = 409)))]
 async fn accept(
@@ -56,17 +60,22 @@ async fn accept(
     Body(body): Body<Credentials>,
 ) -> Result<Response, ApiError> {
     super::require_same_origin(&state, &headers)?;
-    let invite = invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
+    let token = secrets::digest(&token);
+    // Refused before the password is hashed; the transaction below decides.
+    invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
     let email = valid_email(&body.email)?;
     if users::by_email(&state.db, &email).await?.is_some() {
-        return Err(ApiError::Conflict("an account with this email exists; sign in instead".into()));
+        return Err(refused(Refusal::EmailTaken));
     }
     let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
-    let user = users::create(&state.db, &email, hash, false).await?;
-    if let (Some(project), Some(role)) = (invite.project_id, invite.role.as_deref().and_then(Role::parse)) {
-        members::set(&state.db, project, user.id, role).await?;
-    }
-    invites::mark_accepted(&state.db, invite).await?;
+    let user = invites::accept(&state.db, &token, &email, hash).await?.map_err(refused)?;
     tracing::info!(user_id = user.id, "invite accepted");
     signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: false }).await
+}
+
+fn refused(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::Spent => ApiError::NotFound("invite"),
+        Refusal::EmailTaken => ApiError::Conflict("an account with this email exists; sign in instead".into()),
+    }
 }

@@ -1,28 +1,40 @@
-//! One-time invite links: no mail server needed, the owner passes the link on.
+//! One-time invite links: no mail server needed, the owner passes the link on. The store keeps
+//! only the link token's digest; `auth` makes the token.
 
-use super::entities::{invite, project};
-use crate::auth::secrets;
+use super::entities::{invite, project, user};
+use super::{begin_write, members, users};
 use app::dto::InviteInfo;
 use app::model::Role;
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, SqlErr,
 };
 
 /// How long an invite link stays valid.
 pub const VALIDITY: Duration = Duration::days(7);
 
-/// Creates an invite; returns its token (for the link) and when it expires.
+/// Why an invite was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such link, or it was used or has expired.
+    Spent,
+    /// An account with this email exists.
+    EmailTaken,
+}
+
+/// Keeps an invite of the link token with this digest; returns when it expires.
 pub async fn create(
     db: &impl ConnectionTrait,
+    token_hash: &str,
     created_by: i64,
     project_id: Option<i64>,
     role: Option<Role>,
-) -> Result<(String, chrono::DateTime<Utc>), DbErr> {
-    let token = secrets::generate("");
+) -> Result<chrono::DateTime<Utc>, DbErr> {
     let now = Utc::now();
     let row = invite::ActiveModel {
-        token_hash: Set(secrets::digest(&token)),
+        token_hash: Set(token_hash.to_owned()),
         project_id: Set(project_id),
         role: Set(role.map(|role| role.as_str().to_owned())),
         created_by: Set(created_by),
@@ -33,12 +45,12 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    Ok((token, row.expires_at))
+    Ok(row.expires_at)
 }
 
-/// The invite of this token if it can still be accepted.
-pub async fn open(db: &impl ConnectionTrait, token: &str) -> Result<Option<invite::Model>, DbErr> {
-    let row = invite::Entity::find().filter(invite::Column::TokenHash.eq(secrets::digest(token))).one(db).await?;
+/// The invite of this token digest if it can still be accepted.
+pub async fn open(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<invite::Model>, DbErr> {
+    let row = invite::Entity::find().filter(invite::Column::TokenHash.eq(token_hash)).one(db).await?;
     Ok(row.filter(|invite| invite.accepted_at.is_none() && invite.expires_at > Utc::now()))
 }
 
@@ -50,10 +62,38 @@ pub async fn info(db: &impl ConnectionTrait, invite: &invite::Model) -> Result<I
     Ok(InviteInfo { project_name, role: invite.role.as_deref().and_then(Role::parse), expires_at: invite.expires_at })
 }
 
-/// Marks the invite used, so its link works once.
-pub async fn mark_accepted(db: &impl ConnectionTrait, invite: invite::Model) -> Result<(), DbErr> {
-    let mut row = invite.into_active_model();
-    row.accepted_at = Set(Some(Utc::now()));
-    row.update(db).await?;
-    Ok(())
+/// Spends the open invite of this digest and creates its account (with the invite's role), in one
+/// transaction: the invite is marked accepted only if it still was not, so of concurrent accepts
+/// of one link exactly one creates an account.
+pub async fn accept(
+    db: &DatabaseConnection,
+    token_hash: &str,
+    email: &str,
+    password_hash: String,
+) -> Result<Result<user::Model, Refusal>, DbErr> {
+    let txn = begin_write(db).await?;
+    let now = Utc::now();
+    let Some(invite) = open(&txn, token_hash).await? else { return Ok(Err(Refusal::Spent)) };
+    let spent = invite::Entity::update_many()
+        .col_expr(invite::Column::AcceptedAt, Expr::value(now))
+        .filter(invite::Column::Id.eq(invite.id))
+        .filter(invite::Column::AcceptedAt.is_null())
+        .filter(invite::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Ok(Err(Refusal::Spent));
+    }
+    let user = match users::create(&txn, email, password_hash, false).await {
+        Ok(user) => user,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(Err(Refusal::EmailTaken));
+        }
+        Err(err) => return Err(err),
+    };
+    if let (Some(project), Some(role)) = (invite.project_id, invite.role.as_deref().and_then(Role::parse)) {
+        members::set(&txn, project, user.id, role).await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(user))
 }

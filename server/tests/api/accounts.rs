@@ -1,5 +1,5 @@
 //! Accounts and sessions: signing in and out, lockout after failed attempts, session expiry,
-//! password changes, CSRF, invites, API tokens and the `createuser` command.
+//! password changes, CSRF, API tokens and the `createuser` command.
 
 use crate::helpers::{OWNER_EMAIL, Options, PASSWORD, TestApp, create_user, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
@@ -138,61 +138,6 @@ async fn cookie_authenticated_changes_from_another_site_are_refused() {
         .await
         .expect("login");
     assert_eq!(login_from_elsewhere.status(), StatusCode::FORBIDDEN, "no login CSRF either");
-}
-
-#[tokio::test]
-async fn an_invite_link_creates_an_account_with_its_role_once() {
-    let app = spawn_app().await;
-    let link: Value = app
-        .client
-        .post(app.url("/api/0/invites/"))
-        .json(&json!({"project_id": 42, "role": "viewer"}))
-        .send()
-        .await
-        .expect("invite")
-        .json()
-        .await
-        .expect("json");
-    let url = link["url"].as_str().expect("url");
-    let token = url.rsplit('/').next().expect("token");
-    assert!(url.starts_with(&app.origin()));
-
-    let info: Value = app
-        .anonymous
-        .get(app.url(&format!("/api/0/invites/{token}")))
-        .send()
-        .await
-        .expect("info")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!((info["project_name"].as_str(), info["role"].as_str()), (Some("Recordings"), Some("viewer")));
-
-    let accept = || {
-        app.anonymous
-            .post(app.url(&format!("/api/0/invites/{token}/accept")))
-            .header("origin", app.origin())
-            .json(&json!({"email": "teammate@example.com", "password": PASSWORD}))
-            .send()
-    };
-    let accepted = accept().await.expect("accept");
-    assert_eq!(accepted.status(), 200);
-    let cookie = accepted.headers()["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_owned();
-    let projects: Value = app
-        .anonymous
-        .get(app.url("/api/0/projects/"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("projects")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        projects,
-        json!([{"id": 42, "name": "Recordings", "platform": "other", "role": "viewer", "created_at": projects[0]["created_at"]}])
-    );
-    assert_eq!(accept().await.expect("again").status(), StatusCode::NOT_FOUND, "the link works once");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ mod hosts;
 mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
+mod invites;
 mod listing;
 mod live;
 mod management;
