@@ -2,6 +2,7 @@
 //! and a line of documentation (`faultline --help` prints them).
 
 use clap::Parser;
+use ipnet::IpNet;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -57,6 +58,12 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_ALLOWED_HOSTS", value_delimiter = ',')]
     pub allowed_hosts: Vec<String>,
 
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client's address, as
+    /// comma-separated addresses or CIDRs (`10.0.0.0/8,127.0.0.1`); from anyone else these headers
+    /// are ignored.
+    #[arg(long, env = "FAULTLINE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = network)]
+    pub trusted_proxies: Vec<IpNet>,
+
     /// The one-time token the setup page asks for while the instance has no user (at least 16
     /// characters) [default: a new random token at every start until then, printed once].
     #[arg(long, env = "FAULTLINE_SETUP_TOKEN", hide_env_values = true, value_parser = setup_token)]
@@ -109,6 +116,14 @@ pub struct Settings {
     /// Minutes between two runs of the retention job.
     #[arg(long, env = "FAULTLINE_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
     pub retention_interval_minutes: u64,
+}
+
+/// A CIDR, or one address.
+fn network(raw: &str) -> Result<IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .or_else(|_| raw.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{raw}` is neither an address nor a CIDR such as 10.0.0.0/8"))
 }
 
 /// A setup token long enough not to be guessed.

@@ -1,8 +1,10 @@
 //! Building and running the application: a library call, so tests boot the real server on
 //! port 0 with a fresh database exactly as `main` does.
 
+use crate::auth::client_address::TrustedProxies;
 use crate::auth::hosts::AllowedHosts;
 use crate::auth::login_limit::LoginLimiter;
+use crate::auth::passwords::HashingGate;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::setup_token::{self, SetupToken};
 use crate::broadcast::{self, LiveHub};
@@ -34,6 +36,9 @@ pub struct AppState {
     pub outcomes: Arc<Outcomes>,
     pub rate_limiter: Arc<RateLimiter>,
     pub login_limiter: Arc<LoginLimiter>,
+    pub passwords: Arc<HashingGate>,
+    /// Whose forwarding headers name the client's address.
+    pub trusted_proxies: Arc<TrustedProxies>,
     pub sessions: SessionPolicy,
     /// How browsers and SDKs reach this server, e.g. `https://errors.example.com`.
     pub public_url: String,
@@ -119,6 +124,8 @@ impl Application {
             outcomes: Arc::default(),
             rate_limiter: Arc::default(),
             login_limiter: Arc::default(),
+            passwords: Arc::default(),
+            trusted_proxies: Arc::new(TrustedProxies::new(settings.trusted_proxies.clone())),
             sessions,
             public_url: public_url.clone(),
             allowed_hosts: allowed_hosts.clone(),

@@ -2,7 +2,7 @@
 
 use super::extract::Body;
 use super::{ApiError, NoContent};
-use crate::auth::{Principal, passwords, secrets, sessions};
+use crate::auth::{Principal, secrets, sessions};
 use crate::startup::AppState;
 use crate::store::setup::{self, Refusal};
 use crate::store::users;
@@ -44,7 +44,7 @@ async fn setup(
     // Refused before the password is hashed: a wrong token costs no hashing.
     setup::check(&state.db, &token).await?.map_err(refused)?;
     let email = valid_email(&body.email)?;
-    let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    let hash = state.passwords.hash(body.password).await?;
     let user = setup::create_owner(&state.db, &token, &email, hash).await?.map_err(refused)?;
     tracing::info!(user_id = user.id, "instance owner created");
     signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: true }).await
@@ -59,9 +59,10 @@ fn refused(refusal: Refusal) -> ApiError {
     }
 }
 
-/// Signs in with email and password; sets the session cookie.
+/// Signs in with email and password; sets the session cookie. Each attempt counts against the
+/// account and the client's address before the password is checked.
 #[utoipa::path(post, path = "/api/0/auth/login", tag = "auth", request_body = Credentials,
-    responses((status = 200, body = CurrentUser), (status = 401), (status = 429)))]
+    responses((status = 200, body = CurrentUser), (status = 401), (status = 429), (status = 503)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -69,16 +70,23 @@ async fn login(
     Body(body): Body<Credentials>,
 ) -> Result<Response, ApiError> {
     super::require_same_origin(&state, &headers)?;
-    let address = peer.ip().to_string();
-    state.login_limiter.check(&body.email, &address).map_err(ApiError::TooManyAttempts)?;
-    let user = users::by_email(&state.db, &body.email).await?.filter(|user| !user.disabled);
-    let valid = passwords::verify(body.password, user.as_ref().map(|user| user.password_hash.clone())).await;
+    let account = users::normalize_email(&body.email);
+    let address = state.trusted_proxies.client(peer.ip(), &headers);
+    state.login_limiter.attempt(&account, address).map_err(ApiError::TooManyAttempts)?;
+    let user = users::by_email(&state.db, &account).await?.filter(|user| !user.disabled);
+    let stored = user.as_ref().map(|user| user.password_hash.clone());
+    let valid = match state.passwords.verify(body.password, stored).await {
+        Ok(valid) => valid,
+        Err(busy) => {
+            state.login_limiter.abandoned(&account, address);
+            return Err(busy.into());
+        }
+    };
     let Some(user) = user.filter(|_| valid) else {
-        state.login_limiter.failed(&body.email, &address);
         tracing::info!("failed sign-in");
         return Err(ApiError::BadCredentials);
     };
-    state.login_limiter.succeeded(&body.email);
+    state.login_limiter.succeeded(&account, address);
     tracing::info!(user_id = user.id, "signed in");
     signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: user.is_owner }).await
 }
@@ -114,10 +122,10 @@ async fn change_password(
 ) -> Result<NoContent, ApiError> {
     let session = principal.session_id.as_deref().ok_or(ApiError::Forbidden("sign in to change your password"))?;
     let user = users::by_id(&state.db, principal.user_id).await?.ok_or(ApiError::Unauthenticated)?;
-    if !passwords::verify(body.current_password, Some(user.password_hash.clone())).await {
+    if !state.passwords.verify(body.current_password, Some(user.password_hash.clone())).await? {
         return Err(ApiError::Invalid("the current password is not right".into()));
     }
-    let hash = passwords::hash(body.new_password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    let hash = state.passwords.hash(body.new_password).await?;
     users::set_password(&state.db, user, hash).await?;
     sessions::end_all_for(&state.db, principal.user_id, Some(session)).await?;
     tracing::info!(user_id = principal.user_id, "password changed");

@@ -1,5 +1,6 @@
 //! The API's error type: a status, a stable code and a message; database details stay in the log.
 
+use crate::auth::passwords::{Busy, PasswordError};
 use crate::error::error_response;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,8 +24,12 @@ pub enum ApiError {
     BadQuery(app::search::ParseError),
     #[error("too many attempts, retry in {0} s")]
     TooManyAttempts(u64),
+    #[error("too many sign-ins at once; retry in a second")]
+    Busy,
     #[error("the server could not read or write its data")]
     Database(#[from] DbErr),
+    #[error("the server failed to do this")]
+    Internal,
 }
 
 impl ApiError {
@@ -37,7 +42,8 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Database(_) | ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -51,7 +57,8 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::BadQuery(_) => "invalid_query",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
-            ApiError::Database(_) => "internal",
+            ApiError::Busy => "busy",
+            ApiError::Database(_) | ApiError::Internal => "internal",
         }
     }
 }
@@ -62,9 +69,33 @@ impl IntoResponse for ApiError {
             tracing::error!("API request failed: {err}");
         }
         let mut response = error_response(self.status(), self.code(), self.to_string());
-        if let ApiError::TooManyAttempts(seconds) = self {
+        let retry_after = match self {
+            ApiError::TooManyAttempts(seconds) => Some(seconds),
+            ApiError::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(err: PasswordError) -> Self {
+        match err {
+            PasswordError::Busy(_) => ApiError::Busy,
+            PasswordError::Hashing => {
+                tracing::error!("hashing a password failed");
+                ApiError::Internal
+            }
+            too_short_or_long => ApiError::Invalid(too_short_or_long.to_string()),
+        }
+    }
+}
+
+impl From<Busy> for ApiError {
+    fn from(_: Busy) -> Self {
+        ApiError::Busy
     }
 }

@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::auth::{signed_in, valid_email};
 use super::extract::{Body, Id};
-use crate::auth::{Principal, access, passwords, secrets};
+use crate::auth::{Principal, access, secrets};
 use crate::startup::AppState;
 use crate::store::invites::{self, Refusal};
 use crate::store::{projects, users};
@@ -67,7 +67,7 @@ async fn accept(
     if users::by_email(&state.db, &email).await?.is_some() {
         return Err(refused(Refusal::EmailTaken));
     }
-    let hash = passwords::hash(body.password).await.map_err(|err| ApiError::Invalid(err.to_string()))?;
+    let hash = state.passwords.hash(body.password).await?;
     let user = invites::accept(&state.db, &token, &email, hash).await?.map_err(refused)?;
     tracing::info!(user_id = user.id, "invite accepted");
     signed_in(&state, CurrentUser { id: user.id, email: user.email, is_owner: false }).await

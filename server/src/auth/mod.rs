@@ -9,6 +9,7 @@
 //! not carry it. Requests with an API token carry no ambient authority and are exempt.
 
 pub mod access;
+pub mod client_address;
 pub mod hosts;
 pub mod login_limit;
 pub mod passwords;

@@ -1,9 +1,12 @@
 //! Passwords, hashed with argon2id at OWASP's parameters (19 MiB, 2 passes, 1 lane), off the async
-//! threads.
+//! threads; requests hash through a [`HashingGate`], which bounds how many run at once.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub const MIN_LENGTH: usize = 8;
 const MAX_LENGTH: usize = 1024;
@@ -16,6 +19,8 @@ pub enum PasswordError {
     TooLong,
     #[error("hashing the password failed")]
     Hashing,
+    #[error(transparent)]
+    Busy(#[from] Busy),
 }
 
 fn argon2() -> Argon2<'static> {
@@ -60,6 +65,63 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
+/// Bounds password hashing, 19 MiB and tens of milliseconds of a core each: a few run at once, a
+/// bounded number wait (for a while), and the rest are refused at once with [`Busy`], so a burst of
+/// sign-ins costs neither memory nor a queue of minutes.
+pub struct HashingGate {
+    running: Semaphore,
+    waiting: AtomicUsize,
+}
+
+/// Too many passwords are being checked right now: retry in a second.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("too many sign-ins at once; retry in a second")]
+pub struct Busy;
+
+/// Hashes at once (one per core, and some).
+const RUNNING: usize = 4;
+/// Hashes waiting for their turn before further ones are refused.
+const WAITING: usize = 32;
+/// How long one waits for its turn.
+const WAIT: Duration = Duration::from_secs(5);
+
+impl Default for HashingGate {
+    fn default() -> Self {
+        HashingGate { running: Semaphore::new(RUNNING), waiting: AtomicUsize::new(0) }
+    }
+}
+
+impl HashingGate {
+    /// The PHC string of a new password, after checking its length.
+    pub async fn hash(&self, password: String) -> Result<String, PasswordError> {
+        check_strength(&password)?;
+        let _turn = self.turn().await.map_err(PasswordError::Busy)?;
+        hash(password).await
+    }
+
+    /// Whether `password` matches `stored` (see [`verify`]).
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, Busy> {
+        let _turn = self.turn().await?;
+        Ok(verify(password, stored).await)
+    }
+
+    async fn turn(&self) -> Result<SemaphorePermit<'_>, Busy> {
+        if let Ok(permit) = self.running.try_acquire() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= WAITING {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(Busy);
+        }
+        let permit = tokio::time::timeout(WAIT, self.running.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        match permit {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(Busy),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +133,18 @@ mod tests {
         assert!(verify("correct horse".to_owned(), Some(stored.clone())).await);
         assert!(!verify("wrong horse".to_owned(), Some(stored)).await);
         assert!(!verify("correct horse".to_owned(), None).await);
+    }
+
+    #[tokio::test]
+    async fn the_gate_lets_a_few_hash_at_once_queues_some_and_refuses_the_rest() {
+        let gate = HashingGate::default();
+        let turns: Vec<_> = (0..RUNNING).map(|_| gate.running.try_acquire().expect("a free turn")).collect();
+        let queued: Vec<_> = (0..WAITING).map(|_| Box::pin(async { gate.turn().await.map(drop) })).collect();
+        let mut queued = futures::future::join_all(queued);
+        assert!(futures::poll!(&mut queued).is_pending(), "the queue waits while every turn is taken");
+        assert_eq!(gate.turn().await.err(), Some(Busy), "beyond the queue: refused at once");
+        drop(turns);
+        assert!(queued.await.iter().all(Result::is_ok), "the queue gets its turns as they free up");
     }
 
     #[tokio::test]

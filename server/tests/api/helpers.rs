@@ -82,6 +82,7 @@ pub struct Options {
     pub without_owner: bool,
     pub public_url: Option<String>,
     pub allowed_hosts: Vec<String>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub retention_max_events_per_issue: Option<u64>,
 }
 
@@ -106,6 +107,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
     settings.public_url = options.public_url.clone();
     settings.allowed_hosts = options.allowed_hosts.clone();
+    settings.trusted_proxies = options.trusted_proxies.clone();
     if options.without_owner {
         settings.setup_token = Some(SETUP_TOKEN.to_owned());
     }

@@ -21,6 +21,7 @@ mod scrubbing;
 mod sdk_clients;
 mod search;
 mod setup;
+mod sign_in_limits;
 mod startup;
 mod triage;
 mod writer_queue;
