@@ -190,7 +190,7 @@ async fn measure() -> anyhow::Result<()> {
     let email = format!("bench-{}@faultline.test", uuid::Uuid::new_v4().simple());
     let password = server::auth::passwords::hash(uuid::Uuid::new_v4().to_string()).await?;
     let user = server::store::users::create(&db, &email, password, true).await?;
-    let token = server::store::tokens::create(&db, user.id, "query bench", Scope::Read).await?.0;
+    let token = server::auth::tokens::issue(&db, user.id, "query bench", Scope::Read).await?.0;
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}"))?);
     let client = reqwest::Client::builder().default_headers(headers).build()?;

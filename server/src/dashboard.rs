@@ -5,7 +5,7 @@
 //! inline.
 
 use crate::security::page_policy;
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::api::{Backend, SharedBackend};
 use app::{App, shell};
 use axum::Router;

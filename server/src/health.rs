@@ -2,7 +2,7 @@
 //! and orchestrators. Both answer any host and need no credentials.
 
 use crate::error::error_response;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};

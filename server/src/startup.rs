@@ -3,20 +3,17 @@
 
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::hosts::AllowedHosts;
-use crate::auth::login_limit::LoginLimiter;
-use crate::auth::passwords::HashingGate;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::setup_token::{self, SetupToken};
-use crate::broadcast::{self, LiveHub};
+use crate::broadcast::LiveHub;
 use crate::config::Settings;
-use crate::ingest::outcomes::Outcomes;
-use crate::ingest::{self, Limits, RateLimiter};
+use crate::ingest::{self, Limits};
 use crate::retention::Retention;
+use crate::state::AppState;
 use crate::store::{self, projects::ProjectWithKey, writer::Writer};
 use anyhow::Context;
-use axum::extract::{FromRef, Request};
+use axum::extract::Request;
 use axum::{Router, ServiceExt};
-use leptos_config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -25,33 +22,6 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower::Layer;
 use tower::util::MapRequestLayer;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub writer: Writer,
-    pub hub: LiveHub,
-    pub limits: Limits,
-    pub outcomes: Arc<Outcomes>,
-    pub rate_limiter: Arc<RateLimiter>,
-    pub login_limiter: Arc<LoginLimiter>,
-    pub passwords: Arc<HashingGate>,
-    /// Whose forwarding headers name the client's address.
-    pub trusted_proxies: Arc<TrustedProxies>,
-    pub sessions: SessionPolicy,
-    /// How browsers and SDKs reach this server, e.g. `https://errors.example.com`.
-    pub public_url: String,
-    /// The host names pages, the API and the live socket answer to, and their origins.
-    pub allowed_hosts: Arc<AllowedHosts>,
-    pub leptos_options: LeptosOptions,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -134,7 +104,7 @@ impl Application {
         // Ingestion (authenticated by DSN key, without cookies) and the health checks answer any
         // host; everything a browser signs in to answers only the allowed ones.
         let for_allowed_hosts = Router::new()
-            .merge(broadcast::router())
+            .merge(crate::live_socket::router())
             .merge(crate::api::router())
             .merge(crate::dashboard::router(&state))
             .layer(axum::middleware::from_fn_with_state(allowed_hosts, crate::security::allowed_host));

@@ -4,7 +4,7 @@ use super::ApiError;
 use super::extract::{Body, Id};
 use super::issues::{actor, publish, readable};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{activity, decisions, members};
 use app::dto::{Activity, NewComment};
 use app::model::{Assignee, Role};

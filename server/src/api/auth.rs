@@ -3,7 +3,7 @@
 use super::extract::Body;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, secrets, sessions};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::setup::{self, Refusal};
 use crate::store::users;
 use app::dto::{Credentials, CurrentUser, OwnerSetup, PasswordChange, SetupState};

@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::charts;
 use app::chart::{ChartRange, ProjectChart};
 use app::model::Role;

@@ -1,5 +1,6 @@
 //! The API's error type: a status, a stable code and a message; database details stay in the log.
 
+use crate::auth::AuthError;
 use crate::auth::passwords::{Busy, PasswordError};
 use crate::error::error_response;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -97,5 +98,17 @@ impl From<PasswordError> for ApiError {
 impl From<Busy> for ApiError {
     fn from(_: Busy) -> Self {
         ApiError::Busy
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        match err {
+            AuthError::Unauthenticated => ApiError::Unauthenticated,
+            AuthError::CrossSite => ApiError::Forbidden("cross-site request refused: the Origin is not this server"),
+            AuthError::NotFound(what) => ApiError::NotFound(what),
+            AuthError::Forbidden(why) => ApiError::Forbidden(why),
+            AuthError::Database(err) => ApiError::Database(err),
+        }
     }
 }

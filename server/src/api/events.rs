@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{events, issues};
 use app::model::{EventDetail, EventSummary, Role};
 use axum::extract::State;

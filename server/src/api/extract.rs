@@ -1,9 +1,23 @@
 //! Extractors whose rejections answer in the API's JSON error shape.
 
 use super::ApiError;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use crate::auth::{AuthState, Principal};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+
+/// The caller, from the request's credentials: 401 without valid ones.
+impl<S: Send + Sync> FromRequestParts<S> for Principal
+where
+    AuthState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let auth = AuthState::from_ref(state);
+        Principal::from_headers(&auth, &parts.method, &parts.headers).await?.ok_or(ApiError::Unauthenticated)
+    }
+}
 
 /// A JSON body; a malformed one is 422 with the reason.
 pub struct Body<T>(pub T);

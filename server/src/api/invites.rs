@@ -4,7 +4,7 @@ use super::ApiError;
 use super::auth::{signed_in, valid_email};
 use super::extract::{Body, Id};
 use crate::auth::{Principal, access, secrets};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::invites::{self, Refusal};
 use crate::store::{projects, users};
 use app::dto::{Credentials, CurrentUser, InviteInfo, InviteLink, NewInvite};

@@ -4,7 +4,7 @@
 use super::ApiError;
 use super::extract::{Body, Id, Params};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::activity::Actor;
 use crate::store::decisions::{self, DecisionError};
 use crate::store::entities::issue;

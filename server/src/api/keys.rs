@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::extract::{Body, Id};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::projects;
 use app::dto::{KeyInfo, KeyUpdate, NewKey};
 use app::model::Role;

@@ -3,7 +3,7 @@
 use super::extract::{Body, Id};
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::{members, users};
 use app::dto::{MemberInfo, NewMember, RoleUpdate};
 use app::model::Role;

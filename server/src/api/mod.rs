@@ -18,7 +18,7 @@ mod tokens;
 mod users;
 
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::model::ProjectOutcomes;
 use axum::Router;
 use axum::extract::State;

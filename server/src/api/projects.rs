@@ -3,7 +3,7 @@
 use super::extract::{Body, Id};
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::entities::project;
 use crate::store::projects::{self, PLATFORMS};
 use app::dto::{DeleteConfirmation, NewProject, ProjectInfo, ProjectSettings, ProjectUpdate};

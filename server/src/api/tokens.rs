@@ -3,7 +3,7 @@
 use super::extract::{Body, Id};
 use super::{ApiError, NoContent};
 use crate::auth::Principal;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::tokens;
 use app::dto::{CreatedToken, NewToken, TokenInfo};
 use axum::extract::State;
@@ -42,7 +42,7 @@ async fn create(
     if body.name.trim().is_empty() {
         return Err(ApiError::Invalid("give the token a name".into()));
     }
-    let (token, info) = tokens::create(&state.db, principal.user_id, &body.name, body.scope).await?;
+    let (token, info) = crate::auth::tokens::issue(&state.db, principal.user_id, &body.name, body.scope).await?;
     Ok(Json(CreatedToken { token, info }))
 }
 

@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::extract::{Body, Id};
 use crate::auth::{Principal, access, sessions};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::users;
 use app::dto::{UserInfo, UserUpdate};
 use axum::extract::State;

@@ -2,8 +2,8 @@
 //! membership gives; an API token never exceeds its scope. A project the caller is not a member
 //! of does not exist for them: its objects answer 404, never 403 and never data.
 
+use super::AuthError;
 use super::Principal;
-use crate::api::ApiError;
 use crate::store::{members, projects};
 use app::model::Role;
 use sea_orm::{ConnectionTrait, DbErr};
@@ -26,10 +26,10 @@ pub async fn require(
     project_id: i64,
     needed: Role,
     what: &'static str,
-) -> Result<Role, ApiError> {
+) -> Result<Role, AuthError> {
     match role_in(db, principal, project_id).await? {
-        None => Err(ApiError::NotFound(what)),
-        Some(role) if role < needed => Err(ApiError::Forbidden("your role in this project does not allow this")),
+        None => Err(AuthError::NotFound(what)),
+        Some(role) if role < needed => Err(AuthError::Forbidden("your role in this project does not allow this")),
         Some(role) => Ok(role),
     }
 }
@@ -55,6 +55,6 @@ pub async fn triageable_projects(db: &impl ConnectionTrait, principal: &Principa
 }
 
 /// Instance administration: users, invites, metrics.
-pub fn require_owner(principal: &Principal) -> Result<(), ApiError> {
-    if principal.acts_as_owner() { Ok(()) } else { Err(ApiError::Forbidden("only the instance owner may do this")) }
+pub fn require_owner(principal: &Principal) -> Result<(), AuthError> {
+    if principal.acts_as_owner() { Ok(()) } else { Err(AuthError::Forbidden("only the instance owner may do this")) }
 }

@@ -1,4 +1,5 @@
-//! Who is calling, and what they may do. People sign in with a password (argon2id) and get a
+//! Who is calling, and what they may do; answered in [`AuthError`], which the API turns into
+//! HTTP, from the [`AuthState`] part of the server's state only. People sign in with a password (argon2id) and get a
 //! server-side session behind an HttpOnly cookie; scripts use API tokens (`Authorization: Bearer`)
 //! scoped `read`, `write` or `admin`. Every route asks [`Principal`] for the caller and
 //! [`access`] for their role in the project concerned.
@@ -10,6 +11,7 @@
 
 pub mod access;
 pub mod client_address;
+mod error;
 pub mod hosts;
 pub mod login_limit;
 pub mod passwords;
@@ -17,5 +19,21 @@ pub mod principal;
 pub mod secrets;
 pub mod sessions;
 pub mod setup_token;
+pub mod tokens;
 
+pub use error::AuthError;
 pub use principal::Principal;
+
+use hosts::AllowedHosts;
+use sea_orm::DatabaseConnection;
+use sessions::SessionPolicy;
+use std::sync::Arc;
+
+/// What authentication needs of the server's state.
+#[derive(Clone)]
+pub struct AuthState {
+    pub db: DatabaseConnection,
+    pub sessions: SessionPolicy,
+    /// The origins a cookie-authenticated change may come from.
+    pub allowed_hosts: Arc<AllowedHosts>,
+}

@@ -1,14 +1,10 @@
 //! The caller of a dashboard or API request: a user signed in with a session cookie, or acting
 //! through an API token within its scope.
 
-use super::sessions;
-use crate::api::ApiError;
-use crate::startup::AppState;
+use super::{AuthError, AuthState, secrets, sessions};
 use crate::store::tokens;
 use app::dto::CurrentUser;
 use app::model::{Role, Scope};
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,14 +36,14 @@ impl Principal {
     /// The caller of a request with these method and headers, if it carries valid credentials.
     /// A cookie-authenticated request that changes state must pass the CSRF check.
     pub async fn from_headers(
-        state: &AppState,
+        state: &AuthState,
         method: &Method,
         headers: &HeaderMap,
-    ) -> Result<Option<Self>, ApiError> {
+    ) -> Result<Option<Self>, AuthError> {
         if let Some(token) = bearer(headers) {
-            let found = tokens::resolve(&state.db, token).await?;
-            let (token, user) = found.ok_or(ApiError::Unauthenticated)?;
-            let scope = Scope::parse(&token.scope).ok_or(ApiError::Unauthenticated)?;
+            let found = tokens::resolve(&state.db, &secrets::digest(token)).await?;
+            let (token, user) = found.ok_or(AuthError::Unauthenticated)?;
+            let scope = Scope::parse(&token.scope).ok_or(AuthError::Unauthenticated)?;
             return Ok(Some(Principal {
                 user_id: user.id,
                 email: user.email,
@@ -61,7 +57,7 @@ impl Principal {
             return Ok(None);
         };
         if !is_safe(method) && !state.allowed_hosts.allows_origin(headers) {
-            return Err(ApiError::Forbidden("cross-site request refused: the Origin is not this server"));
+            return Err(AuthError::CrossSite);
         }
         Ok(Some(Principal {
             user_id: user.id,
@@ -82,12 +78,4 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-impl FromRequestParts<AppState> for Principal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Principal::from_headers(state, &parts.method, &parts.headers).await?.ok_or(ApiError::Unauthenticated)
-    }
 }

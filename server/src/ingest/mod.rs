@@ -14,7 +14,7 @@ mod rate_limit;
 pub mod scrub;
 pub mod tags;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::projects::{self, IngestKey};
 use crate::store::writer::{NewAttachment, NewEvent, StoreError};
 use axum::Router;

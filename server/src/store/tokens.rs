@@ -1,7 +1,7 @@
-//! API tokens: created for a user with a scope, shown once, kept as a digest, revocable.
+//! API tokens: created for a user with a scope, shown once, kept as a digest, revocable. The
+//! secrets themselves are made in `auth`; the store sees only their digests.
 
 use super::entities::{api_token, user};
-use crate::auth::secrets;
 use app::dto::TokenInfo;
 use app::model::Scope;
 use chrono::{Duration, Utc};
@@ -10,24 +10,27 @@ use sea_orm::{
     QueryOrder,
 };
 
-const PREFIX: &str = "flt_";
 /// How often a token's last use is written.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
-/// Creates a token; returns its secret (shown once) and its description.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    name: &str,
-    scope: Scope,
-) -> Result<(String, TokenInfo), DbErr> {
-    let token = secrets::generate(PREFIX);
+/// A new token, as its secret's digest and the first characters of the secret, shown to tell
+/// tokens apart.
+pub struct NewToken<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub scope: Scope,
+    pub token_hash: String,
+    pub prefix: String,
+}
+
+/// Keeps a new token; returns its description.
+pub async fn create(db: &impl ConnectionTrait, token: NewToken<'_>) -> Result<TokenInfo, DbErr> {
     let row = api_token::ActiveModel {
-        user_id: Set(user_id),
-        name: Set(name.trim().to_owned()),
-        token_hash: Set(secrets::digest(&token)),
-        prefix: Set(token.chars().take(PREFIX.len() + 6).collect()),
-        scope: Set(scope.as_str().to_owned()),
+        user_id: Set(token.user_id),
+        name: Set(token.name.trim().to_owned()),
+        token_hash: Set(token.token_hash),
+        prefix: Set(token.prefix),
+        scope: Set(token.scope.as_str().to_owned()),
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
@@ -35,7 +38,7 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    Ok((token, info(row)))
+    Ok(info(row))
 }
 
 pub fn info(row: api_token::Model) -> TokenInfo {
@@ -74,10 +77,13 @@ pub async fn revoke(db: &impl ConnectionTrait, user_id: i64, id: i64) -> Result<
     Ok(true)
 }
 
-/// The live token with this secret, and its (enabled) user.
-pub async fn resolve(db: &impl ConnectionTrait, token: &str) -> Result<Option<(api_token::Model, user::Model)>, DbErr> {
+/// The live token with this secret's digest, and its (enabled) user.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<(api_token::Model, user::Model)>, DbErr> {
     let found = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(secrets::digest(token)))
+        .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;

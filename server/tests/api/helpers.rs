@@ -153,7 +153,7 @@ pub async fn create_user(db: &DatabaseConnection, email: &str, is_owner: bool) -
 
 /// A new API token of the user.
 pub async fn api_token(db: &DatabaseConnection, user_id: i64, scope: Scope) -> String {
-    server::store::tokens::create(db, user_id, "tests", scope).await.expect("token").0
+    server::auth::tokens::issue(db, user_id, "tests", scope).await.expect("token").0
 }
 
 /// A client that sends `Authorization: Bearer <token>`.
