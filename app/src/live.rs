@@ -29,8 +29,11 @@ pub enum LiveChange {
     EventsAdded { project_id: i64, issue_id: i64, events: Vec<EventSummary> },
     /// A teammate (or the system) triaged or commented on an issue.
     ActivityAdded { project_id: i64, activity: Activity },
-    /// The server dropped messages for this client (it read too slowly): refetch everything.
+    /// The server dropped messages for this client (it read too slowly), or the user's projects
+    /// changed: refetch everything.
     Resync,
+    /// The user was signed out, disabled or lost their session: the socket closes after this.
+    SignedOut,
 }
 
 impl LiveChange {
@@ -41,7 +44,7 @@ impl LiveChange {
             LiveChange::EventsAdded { project_id, .. } | LiveChange::ActivityAdded { project_id, .. } => {
                 Some(*project_id)
             }
-            LiveChange::Connected | LiveChange::Resync => None,
+            LiveChange::Connected | LiveChange::Resync | LiveChange::SignedOut => None,
         }
     }
 }

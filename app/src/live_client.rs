@@ -67,6 +67,7 @@ async fn read_until_closed(socket: WebSocket, status: RwSignal<LiveStatus>, on_h
                 last_seq = None;
                 on_heard(Heard::Missed);
             }
+            LiveChange::SignedOut => crate::components::forms::go_to("/login"),
             change => {
                 let missed = last_seq.is_some_and(|seq| update.seq != seq + 1);
                 last_seq = Some(update.seq);

@@ -70,3 +70,18 @@ test('after the server restarts, the page reconnects and shows what it missed', 
     first.removeData();
   }
 });
+
+test('signed out elsewhere, an open dashboard goes to the sign-in page by itself', async () => {
+  const server = await startServer();
+  try {
+    const cookie = await setupOwner(server);
+    const { page } = await openIssueList(server, cookie);
+    const out = await fetch(`${server.url}/api/0/auth/logout`, { method: 'POST', headers: { cookie, origin: server.url } });
+    assert.equal(out.status, 204);
+    await page.waitForURL(/\/login$/, { timeout: 3_000 });
+    await page.getByRole('heading', { name: 'Sign in to Faultline' }).waitFor();
+  } finally {
+    await server.stop();
+    server.removeData();
+  }
+});

@@ -105,6 +105,19 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_SESSION_MAX_DAYS", default_value_t = 30)]
     pub session_max_days: i64,
 
+    /// Live connections (dashboard tabs) one user may hold open at once.
+    #[arg(long, env = "FAULTLINE_MAX_SOCKETS_PER_USER", default_value_t = 100)]
+    pub max_sockets_per_user: usize,
+
+    /// Live connections one client address may hold open at once.
+    #[arg(long, env = "FAULTLINE_MAX_SOCKETS_PER_ADDRESS", default_value_t = 1000)]
+    pub max_sockets_per_address: usize,
+
+    /// Seconds between two checks of a live connection's session when nothing changed meanwhile
+    /// (changes of access are checked at once).
+    #[arg(long, env = "FAULTLINE_SOCKET_RECHECK_SECONDS", default_value_t = 60)]
+    pub socket_recheck_seconds: u64,
+
     /// Events older than this many days are deleted.
     #[arg(long, env = "FAULTLINE_RETENTION_DAYS", default_value_t = 90)]
     pub retention_days: i64,

@@ -21,6 +21,7 @@ pub mod live_socket;
 pub mod retention;
 pub mod security;
 pub mod snoozes;
+pub mod socket_counts;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -9,6 +9,7 @@ use crate::broadcast::LiveHub;
 use crate::config::Settings;
 use crate::ingest::{self, Limits};
 use crate::retention::Retention;
+use crate::socket_counts::SocketCounts;
 use crate::state::AppState;
 use crate::store::{self, projects::ProjectWithKey, writer::Writer};
 use anyhow::Context;
@@ -85,6 +86,8 @@ impl Application {
             db: db.clone(),
             writer: writer.clone(),
             hub,
+            sockets: Arc::new(SocketCounts::new(settings.max_sockets_per_user, settings.max_sockets_per_address)),
+            socket_recheck: std::time::Duration::from_secs(settings.socket_recheck_seconds.max(1)),
             limits: Limits {
                 max_envelope_bytes: settings.max_envelope_bytes,
                 max_event_bytes: settings.max_event_bytes,

@@ -10,11 +10,13 @@ use crate::auth::sessions::SessionPolicy;
 use crate::broadcast::LiveHub;
 use crate::ingest::outcomes::Outcomes;
 use crate::ingest::{Limits, RateLimiter};
+use crate::socket_counts::SocketCounts;
 use crate::store::writer::Writer;
 use axum::extract::FromRef;
 use leptos_config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -22,6 +24,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub writer: Writer,
     pub hub: LiveHub,
+    /// Open live sockets per user and per address, within their caps.
+    pub sockets: Arc<SocketCounts>,
+    /// How often a live socket re-checks its session when nothing told it to.
+    pub socket_recheck: Duration,
     pub limits: Limits,
     pub outcomes: Arc<Outcomes>,
     pub rate_limiter: Arc<RateLimiter>,

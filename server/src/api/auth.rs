@@ -102,6 +102,7 @@ pub async fn signed_in(state: &AppState, user: CurrentUser) -> Result<Response, 
 async fn logout(State(state): State<AppState>, principal: Principal) -> Result<Response, ApiError> {
     if let Some(session) = &principal.session_id {
         sessions::end(&state.db, session).await?;
+        state.hub.access_changed();
     }
     Ok(([(header::SET_COOKIE, sessions::removal(&state.sessions))], NoContent).into_response())
 }
@@ -128,6 +129,7 @@ async fn change_password(
     let hash = state.passwords.hash(body.new_password).await?;
     users::set_password(&state.db, user, hash).await?;
     sessions::end_all_for(&state.db, principal.user_id, Some(session)).await?;
+    state.hub.access_changed();
     tracing::info!(user_id = principal.user_id, "password changed");
     Ok(NoContent)
 }

@@ -27,6 +27,8 @@ pub enum ApiError {
     TooManyAttempts(u64),
     #[error("too many sign-ins at once; retry in a second")]
     Busy,
+    #[error("too many live connections open for this user or address")]
+    TooManySockets,
     #[error("the server could not read or write its data")]
     Database(#[from] DbErr),
     #[error("the server failed to do this")]
@@ -44,6 +46,7 @@ impl ApiError {
             ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManySockets => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Database(_) | ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,6 +62,7 @@ impl ApiError {
             ApiError::BadQuery(_) => "invalid_query",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
             ApiError::Busy => "busy",
+            ApiError::TooManySockets => "too_many_sockets",
             ApiError::Database(_) | ApiError::Internal => "internal",
         }
     }

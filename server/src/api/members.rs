@@ -42,6 +42,7 @@ async fn add(
         .await?
         .ok_or_else(|| ApiError::Invalid("no user has this email; invite them first".into()))?;
     members::set(&state.db, id, user.id, body.role).await?;
+    state.hub.access_changed();
     Ok(Json(MemberInfo { user_id: user.id, email: user.email, role: body.role }))
 }
 
@@ -58,6 +59,7 @@ async fn update(
     members::role(&state.db, id, user_id).await?.ok_or(ApiError::NotFound("member"))?;
     let user = users::by_id(&state.db, user_id).await?.ok_or(ApiError::NotFound("member"))?;
     members::set(&state.db, id, user_id, body.role).await?;
+    state.hub.access_changed();
     Ok(Json(MemberInfo { user_id, email: user.email, role: body.role }))
 }
 
@@ -70,5 +72,9 @@ async fn remove(
     Id((id, user_id)): Id<(i64, i64)>,
 ) -> Result<NoContent, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
-    if members::remove(&state.db, id, user_id).await? { Ok(NoContent) } else { Err(ApiError::NotFound("member")) }
+    if !members::remove(&state.db, id, user_id).await? {
+        return Err(ApiError::NotFound("member"));
+    }
+    state.hub.access_changed();
+    Ok(NoContent)
 }

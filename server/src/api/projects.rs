@@ -119,6 +119,7 @@ async fn delete(
         return Err(ApiError::Invalid("type the project's name to confirm".into()));
     }
     projects::delete(&state.db, id).await?;
+    state.hub.access_changed();
     tracing::info!(project_id = id, user_id = principal.user_id, "project deleted");
     Ok(NoContent)
 }

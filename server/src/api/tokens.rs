@@ -50,9 +50,9 @@ async fn create(
 #[utoipa::path(delete, path = "/api/0/tokens/{id}/", tag = "tokens", responses((status = 204), (status = 404)))]
 async fn revoke(State(state): State<AppState>, principal: Principal, Id(id): Id<i64>) -> Result<NoContent, ApiError> {
     signed_in(&principal)?;
-    if tokens::revoke(&state.db, principal.user_id, id).await? {
-        Ok(NoContent)
-    } else {
-        Err(ApiError::NotFound("token"))
+    if !tokens::revoke(&state.db, principal.user_id, id).await? {
+        return Err(ApiError::NotFound("token"));
     }
+    state.hub.access_changed();
+    Ok(NoContent)
 }

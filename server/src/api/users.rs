@@ -43,5 +43,6 @@ async fn update(
     if updated.disabled {
         sessions::end_all_for(&state.db, updated.id, None).await?;
     }
+    state.hub.access_changed();
     Ok(Json(users::info(updated)))
 }

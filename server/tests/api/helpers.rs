@@ -83,6 +83,9 @@ pub struct Options {
     pub public_url: Option<String>,
     pub allowed_hosts: Vec<String>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub max_sockets_per_user: Option<usize>,
+    pub max_sockets_per_address: Option<usize>,
+    pub socket_recheck_seconds: Option<u64>,
     pub retention_max_events_per_issue: Option<u64>,
 }
 
@@ -108,6 +111,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     settings.public_url = options.public_url.clone();
     settings.allowed_hosts = options.allowed_hosts.clone();
     settings.trusted_proxies = options.trusted_proxies.clone();
+    if let Some(cap) = options.max_sockets_per_user {
+        settings.max_sockets_per_user = cap;
+    }
+    if let Some(cap) = options.max_sockets_per_address {
+        settings.max_sockets_per_address = cap;
+    }
+    if let Some(seconds) = options.socket_recheck_seconds {
+        settings.socket_recheck_seconds = seconds;
+    }
     if options.without_owner {
         settings.setup_token = Some(SETUP_TOKEN.to_owned());
     }

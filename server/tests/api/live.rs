@@ -8,7 +8,7 @@ use serde_json::json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the live socket as a signed-in dashboard page does: with the session cookie, from
 /// this server's origin.
@@ -17,15 +17,20 @@ async fn connect(app: &TestApp) -> Socket {
 }
 
 async fn connect_as(app: &TestApp, email: &str) -> Socket {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/api/0/live", app.addr).into_client_request().expect("request");
-    request.headers_mut().insert("cookie", app.sign_in(email).await.parse().expect("cookie"));
-    request.headers_mut().insert("origin", app.origin().parse().expect("origin"));
-    let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("connects");
-    socket
+    let cookie = app.sign_in(email).await;
+    open_socket(app, &cookie).await.expect("connects")
 }
 
-async fn next_update(socket: &mut Socket) -> LiveUpdate {
+/// Opens the live socket with this session cookie, from this server's origin.
+pub async fn open_socket(app: &TestApp, cookie: &str) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/api/0/live", app.addr).into_client_request()?;
+    request.headers_mut().insert("cookie", cookie.parse().expect("cookie"));
+    request.headers_mut().insert("origin", app.origin().parse().expect("origin"));
+    Ok(tokio_tungstenite::connect_async(request).await?.0)
+}
+
+pub async fn next_update(socket: &mut Socket) -> LiveUpdate {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -38,7 +43,7 @@ async fn next_update(socket: &mut Socket) -> LiveUpdate {
     }
 }
 
-fn error_event(n: u32) -> String {
+pub fn error_event(n: u32) -> String {
     envelope_with_event(
         &format!("{n:032x}"),
         json!({"exception": {"values": [{"type": "PaymentError", "value": "card declined"}]}, "level": "error"}),

@@ -10,6 +10,7 @@ mod ingest_rejects;
 mod invites;
 mod listing;
 mod live;
+mod live_access;
 mod management;
 mod node_sdk;
 mod outcomes;
