@@ -103,6 +103,22 @@ pub fn envelope(body: Bytes) -> Result<Envelope, ParseError> {
     Ok(Envelope { headers, items })
 }
 
+/// The envelope header alone, from the envelope's first line: enough to find the DSN that
+/// authenticates it before the rest is decoded.
+pub fn header(line: &[u8]) -> Result<EnvelopeHeaders, ParseError> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    read_header::<EnvelopeHeaders>(line, 0, "envelope").map(|(headers, _)| headers)
+}
+
+/// The type of the first item, from the envelope's first two lines (its header and the item's).
+pub fn first_item_type(head: &[u8]) -> Option<String> {
+    let (_, after_header) = read_header::<EnvelopeHeaders>(head, 0, "envelope").ok()?;
+    let (item, _) = read_header::<ItemHeaders>(head, after_header, "item").ok()?;
+    Some(item.ty)
+}
+
 /// Reads one JSON object at `offset`; it must be followed by a newline or the end. Returns the
 /// value and the offset just past the newline.
 fn read_header<T: DeserializeOwned>(body: &[u8], offset: usize, what: &'static str) -> Result<(T, usize), ParseError> {
@@ -125,6 +141,18 @@ fn read_header<T: DeserializeOwned>(body: &[u8], offset: usize, what: &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_line_alone_gives_the_dsn() {
+        let headers =
+            header(br#"{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","dsn":"https://k@h/1"}"#).expect("header");
+        assert_eq!(headers.dsn.as_deref(), Some("https://k@h/1"));
+        assert!(matches!(header(b"  "), Err(ParseError::Empty)));
+        assert!(matches!(header(b"{\"dsn\": 1"), Err(ParseError::InvalidHeader { .. })));
+        assert_eq!(first_item_type(b"{}\n{\"type\":\"event\",\"length\":5}").as_deref(), Some("event"));
+        assert_eq!(first_item_type(b"{}\n{\"type\":\"client_report\"}").as_deref(), Some("client_report"));
+        assert_eq!(first_item_type(b"{}"), None);
+    }
 
     fn parse(raw: &str) -> Result<Envelope, ParseError> {
         envelope(Bytes::from(raw.to_owned()))

@@ -25,13 +25,17 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use error::IngestError;
-use outcomes::{Outcome, Reason};
+use outcomes::{Outcome, Reason, UNKNOWN_PROJECT};
 use protocol::auth::{self, AuthError, AuthSources};
 use protocol::decompress::{self, Encoding};
 use protocol::envelope::{self, Envelope};
 use protocol::ids::{EventId, ProjectId, PublicKey};
 pub use rate_limit::RateLimiter;
 use serde::Serialize;
+
+/// Most bytes of an envelope's first lines decoded before the rest: to find its DSN before the key
+/// is known, or its first item's type for a key over its limit.
+const MAX_HEADER_LINE_BYTES: usize = 64 * 1024;
 
 /// Limits on what one request may carry.
 #[derive(Clone, Copy, Debug)]
@@ -99,7 +103,8 @@ async fn store_endpoint(
     with_project(&state, Endpoint::Store, project, query, headers, body).await
 }
 
-/// Counts the request against the project in its URL and receives it.
+/// Receives the request for the project in its URL, and counts it against that project if it
+/// exists.
 async fn with_project(
     state: &AppState,
     endpoint: Endpoint,
@@ -108,18 +113,35 @@ async fn with_project(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let project_id = ProjectId::parse(&project).map_err(|_| IngestError::UnknownProject(project));
-    let counted = project_id.as_ref().map_or(0, |id| id.get());
-    state.outcomes.received(counted);
+    let project_id = ProjectId::parse(&project).ok();
     let result = async {
-        let project_id = project_id?;
+        let project_id = project_id.ok_or(IngestError::UnknownProject(project))?;
         let key = request_key(state, Some(project_id), query.as_deref(), &headers).await?;
         match endpoint {
             Endpoint::Envelope => receive_envelope(state, project_id, key, &headers, body).await,
             Endpoint::Store => receive_store(state, project_id, key, &headers, body).await,
         }
     };
-    finish(state, counted, result.await)
+    let result = result.await;
+    let counted = match (&result, project_id) {
+        // Accepted: its key belongs to the project, which therefore exists.
+        (Ok(_), Some(id)) => id.get(),
+        (Err(_), Some(id)) => existing(state, id).await,
+        (_, None) => UNKNOWN_PROJECT,
+    };
+    finish(state, counted, result)
+}
+
+/// The project's id if it exists, else the `unknown` counter's.
+async fn existing(state: &AppState, project_id: ProjectId) -> i64 {
+    match projects::get(&state.db, project_id.get()).await {
+        Ok(Some(_)) => project_id.get(),
+        Ok(None) => UNKNOWN_PROJECT,
+        Err(err) => {
+            tracing::warn!("looking up a project for its outcome counter failed: {err}");
+            UNKNOWN_PROJECT
+        }
+    }
 }
 
 /// The oldest store URL, without a project: the key decides it.
@@ -132,9 +154,8 @@ async fn store_without_project(
     let key = request_key(&state, None, query.as_deref(), &headers).await;
     let counted = match &key {
         Ok(Some(key)) => key.project_id.get(),
-        _ => 0,
+        _ => UNKNOWN_PROJECT,
     };
-    state.outcomes.received(counted);
     let result = async {
         let key = key?;
         let project_id = key.as_ref().map(|key| key.project_id).ok_or(IngestError::Auth(AuthError::Missing))?;
@@ -184,6 +205,11 @@ async fn request_key(
     }
 }
 
+/// The key's events-per-minute limit, when it has one.
+fn rate_limit(state: &AppState, key: &IngestKey) -> Option<u32> {
+    Some(key.rate_limit_per_minute.unwrap_or(state.limits.default_rate_limit_per_minute)).filter(|limit| *limit > 0)
+}
+
 async fn authenticate(
     state: &AppState,
     key: &PublicKey,
@@ -199,6 +225,17 @@ async fn authenticate(
     Ok(key)
 }
 
+/// Refuses an event for a key already over its limit: checked before the body is decompressed.
+fn over_limit(state: &AppState, key: &IngestKey) -> Result<(), IngestError> {
+    match rate_limit(state, key) {
+        Some(per_minute) => state
+            .rate_limiter
+            .over(key.key_id, per_minute)
+            .map_err(|retry_after| IngestError::RateLimited { retry_after }),
+        None => Ok(()),
+    }
+}
+
 async fn receive_envelope(
     state: &AppState,
     project_id: ProjectId,
@@ -207,20 +244,31 @@ async fn receive_envelope(
     body: Body,
 ) -> Result<Ingested, IngestError> {
     let received = Utc::now();
-    let body = read_decoded(body, headers, state.limits.max_envelope_bytes).await?;
-    let envelope = envelope::envelope(body)?;
+    let limit = state.limits.max_envelope_bytes;
+    let (encoding, raw) = read_raw(body, headers, limit).await?;
     let key = match key {
         Some(key) => key,
         None => {
-            // No key on the request: the envelope header's DSN may name one.
-            let dsn = envelope.headers.dsn.as_deref().ok_or(AuthError::Missing)?;
-            let (key, dsn_project) = auth::from_dsn(dsn)?;
+            // No key on the request: the envelope header's DSN may name one. Only that first line
+            // is decoded before the key is known, so an unauthenticated bomb inflates nothing.
+            let line = decompress::decode_first_lines(encoding, &raw, 1, MAX_HEADER_LINE_BYTES)?;
+            let dsn = envelope::header(&line)?.dsn.ok_or(AuthError::Missing)?;
+            let (key, dsn_project) = auth::from_dsn(&dsn)?;
             if dsn_project != project_id {
                 return Err(IngestError::UnknownKey);
             }
             authenticate(state, &key, Some(project_id), headers).await?
         }
     };
+    if over_limit(state, &key).is_err() {
+        // Over its limit, the key's events are refused after their first item header: only an
+        // envelope that starts with something else (a session, a client report) is decoded.
+        let head = decompress::decode_first_lines(encoding, &raw, 2, MAX_HEADER_LINE_BYTES)?;
+        if envelope::first_item_type(&head).as_deref() == Some("event") {
+            over_limit(state, &key)?;
+        }
+    }
+    let envelope = envelope::envelope(decode(encoding, raw, limit).await?)?;
     let event_id = match envelope.headers.event_id.as_deref() {
         Some(raw) => Some(EventId::parse(raw).map_err(|err| IngestError::MalformedEnvelope(err.to_string()))?),
         None => None,
@@ -254,9 +302,11 @@ async fn receive_store(
         return receive_envelope(state, project_id, key, headers, body).await;
     }
     let key = key.ok_or(IngestError::Auth(AuthError::Missing))?;
+    over_limit(state, &key)?;
     let received = Utc::now();
     let limit = state.limits.max_event_bytes;
-    let body = read_decoded(body, headers, limit).await?;
+    let (encoding, raw) = read_raw(body, headers, limit).await?;
+    let body = decode(encoding, raw, limit).await?;
     let payload = protocol::store::event_json(body, limit)?;
     process_event(state, &key, &payload, None, None, received, Vec::new()).await
 }
@@ -271,8 +321,7 @@ async fn process_event(
     received: DateTime<Utc>,
     attachments: Vec<NewAttachment>,
 ) -> Result<Ingested, IngestError> {
-    let per_minute = key.rate_limit_per_minute.unwrap_or(state.limits.default_rate_limit_per_minute);
-    if per_minute > 0 {
+    if let Some(per_minute) = rate_limit(state, key) {
         state
             .rate_limiter
             .check(key.key_id, per_minute)
@@ -334,9 +383,8 @@ fn attachments(envelope: &Envelope, budget: usize) -> Vec<NewAttachment> {
     kept
 }
 
-/// Reads the body, refusing more than `limit` bytes on the wire, and decodes its
-/// Content-Encoding, refusing more than `limit` decoded bytes.
-async fn read_decoded(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, IngestError> {
+/// Reads the body, refusing more than `limit` bytes on the wire, with its Content-Encoding.
+async fn read_raw(body: Body, headers: &HeaderMap, limit: usize) -> Result<(Encoding, Bytes), IngestError> {
     let encoding = Encoding::from_header(headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()))?;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
@@ -347,6 +395,11 @@ async fn read_decoded(body: Body, headers: &HeaderMap, limit: usize) -> Result<B
             std::error::Error::source(&err).is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
         if too_large { IngestError::TooLarge { limit } } else { IngestError::BodyRead }
     })?;
+    Ok((encoding, raw))
+}
+
+/// Decodes the body, refusing more than `limit` decoded bytes.
+async fn decode(encoding: Encoding, raw: Bytes, limit: usize) -> Result<Bytes, IngestError> {
     if encoding == Encoding::Identity {
         return Ok(decompress::decode(encoding, raw, limit)?);
     }

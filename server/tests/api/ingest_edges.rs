@@ -1,7 +1,9 @@
 //! The other ways SDKs reach the server: every auth form, the legacy store endpoint, CORS for
 //! browsers, per-project allowed origins, per-key rate limits, attachments and inbound filters.
 
-use crate::helpers::{FIXTURE_KEY, FIXTURE_PROJECT, envelope_with_event, key, project, spawn_app};
+use crate::helpers::{
+    FIXTURE_KEY, FIXTURE_PROJECT, Options, envelope_with_event, key, project, spawn_app, spawn_app_with,
+};
 use crate::recordings;
 use base64::Engine;
 use serde_json::json;
@@ -131,6 +133,21 @@ async fn a_project_that_lists_its_origins_refuses_other_origins() {
     let body: serde_json::Value = refused.json().await.expect("json");
     assert_eq!(body["error"]["code"], "origin_not_allowed");
     assert_eq!(app.event_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_limited_keys_event_is_refused_before_its_body_is_decompressed() {
+    let app = spawn_app_with(Options { max_envelope_bytes: Some(1 << 20), ..Options::default() }).await;
+    projects::set_rate_limit(&app.db, &key(FIXTURE_KEY), Some(1)).await.expect("limit");
+    assert_eq!(app.post_envelope(error_event(1)).await.status(), 200);
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(b"{\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\"}\n{\"type\":\"event\"}\n").expect("head");
+    gzip.write_all(&vec![b' '; 4 << 20]).expect("4 MiB of event");
+    let url = format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key={FIXTURE_KEY}");
+    let limited = app.ingest(&url, Some("gzip"), gzip.finish().expect("gzip")).await;
+    assert_eq!(limited.status(), 429, "refused as rate limited, not inflated to find it too large");
+    let session = crate::recordings::load("python/session/py-session-02").replay(&app).await;
+    assert_eq!(session.status(), 200, "what is not an event still arrives while errors are limited");
 }
 
 #[tokio::test]

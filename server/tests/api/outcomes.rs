@@ -56,3 +56,23 @@ async fn each_request_is_counted_once_as_accepted_or_rejected_with_its_reason() 
         )
     );
 }
+
+#[tokio::test]
+async fn requests_for_ids_that_name_no_project_share_one_unknown_counter() {
+    let app = spawn_app().await;
+    let event = envelope_with_event(&format!("{:032x}", 1), json!({"message": "to nowhere"}));
+    for n in 0..200u64 {
+        let id = 1_000_000 + n * 7919;
+        assert_eq!(app.ingest(&format!("/api/{id}/envelope/"), None, event.clone()).await.status(), 401);
+    }
+    let metrics = app.client.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let counters = metrics.lines().filter(|line| line.starts_with("faultline_ingest_requests_total{")).count();
+    assert!(metrics.contains("faultline_ingest_requests_total{project=\"unknown\"} 200\n"), "{metrics}");
+    assert!(counters <= 1, "no counter per made-up id: {counters}");
+    assert!(
+        metrics.contains(
+            "faultline_ingest_outcomes_total{project=\"unknown\",outcome=\"rejected\",reason=\"unauthorized\"} 200\n"
+        ),
+        "{metrics}"
+    );
+}
