@@ -323,7 +323,9 @@ impl Token {
                 }
                 match time_bound(&value) {
                     Some(bound) => Ok(Term::Seen { which, bound }),
-                    None => fail(format!("`{key}:` takes a time like -24h or +7d (units m, h, d, w)")),
+                    None => fail(format!(
+                        "`{key}:` takes a time like -24h or +7d (units m, h, d, w), up to {MAX_SPAN_DAYS}d"
+                    )),
                 }
             }
             "timesSeen" => {
@@ -382,6 +384,9 @@ fn read_value(chars: &[char], at: &mut usize) -> Result<String, ParseError> {
     }
 }
 
+/// The longest span a time bound may name: a century is further back than any event.
+const MAX_SPAN_DAYS: i64 = 36_500;
+
 fn time_bound(value: &str) -> Option<TimeBound> {
     let (within, rest) = match value.as_bytes().first()? {
         b'-' => (true, &value[1..]),
@@ -396,7 +401,8 @@ fn time_bound(value: &str) -> Option<TimeBound> {
         'd' => TimeDelta::try_days(amount),
         'w' => TimeDelta::try_weeks(amount),
         _ => None,
-    }?;
+    }
+    .filter(|span| *span <= TimeDelta::days(MAX_SPAN_DAYS))?;
     Some(TimeBound { within, span })
 }
 
@@ -681,6 +687,14 @@ mod tests {
         assert_eq!(error("level:critical"), (6, "`level:` takes one of debug, info, warning, error, fatal".to_owned()));
         assert_eq!(error("firstSeen:-7y").0, 10);
         assert_eq!(error("firstSeen:-0d").0, 10);
+        assert_eq!(error("lastSeen:-99999999d").0, 9, "longer ago than the calendar reaches");
+        assert_eq!(error("lastSeen:-20000000w").0, 9);
+        assert_eq!(error("lastSeen:-5300w").0, 9, "more than a century");
+        assert!(error("lastSeen:-36501d").1.ends_with("up to 36500d"));
+        assert_eq!(
+            "lastSeen:-36500d".parse::<Query>().map(|query| query.to_string()).as_deref(),
+            Ok("lastSeen:-36500d")
+        );
         assert_eq!(error("timesSeen:>lots").0, 10);
         assert_eq!(error("!timesSeen:>1").0, 0);
         assert_eq!(error(r#"a "unclosed"#), (2, "this quote is never closed".to_owned()));

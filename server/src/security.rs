@@ -8,7 +8,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::any::Any;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 
 /// The policy of a dashboard page: its own scripts (the hydration script by nonce), wasm, styles,
 /// images and the live socket from this origin, and no framing.
@@ -45,4 +47,39 @@ pub async fn allowed_host(State(hosts): State<Arc<AllowedHosts>>, request: Reque
         "host_not_allowed",
         "this server does not answer to that host name; add it with --allowed-hosts".to_owned(),
     )
+}
+
+/// Turns a handler's panic into a 500 in the JSON error shape, logged, instead of a dropped
+/// connection. (Ingestion catches its own first, to count the request.)
+pub fn catch_panics() -> CatchPanicLayer<fn(Box<dyn Any + Send + 'static>) -> Response> {
+    CatchPanicLayer::custom(panicked as fn(Box<dyn Any + Send + 'static>) -> Response)
+}
+
+fn panicked(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let what = panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str));
+    tracing::error!("a request handler panicked: {}", what.unwrap_or("(no message)"));
+    error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed to do this".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_the_json_error_shape() {
+        async fn buggy() -> &'static str {
+            panic!("a bug")
+        }
+        let router: Router = Router::new().route("/", get(buggy)).layer(catch_panics());
+        let request = axum::http::Request::get("/").body(Body::empty()).expect("request");
+        let Ok(response) = router.oneshot(request).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(body["error"]["code"], "internal");
+    }
 }

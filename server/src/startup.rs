@@ -116,6 +116,7 @@ impl Application {
             .merge(crate::health::router())
             .merge(for_allowed_hosts)
             .layer(axum::middleware::map_response(crate::security::headers))
+            .layer(crate::security::catch_panics())
             .with_state(state);
 
         Ok(Application {

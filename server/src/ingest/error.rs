@@ -41,6 +41,9 @@ pub enum IngestError {
     QueueFull,
     #[error("storage is unavailable, retry later")]
     StorageUnavailable,
+    /// A bug: processing the request panicked.
+    #[error("the server failed to process this request")]
+    Internal,
 }
 
 impl From<DecodeError> for IngestError {
@@ -82,6 +85,7 @@ impl IngestError {
             | IngestError::InvalidEvent(_) => StatusCode::BAD_REQUEST,
             IngestError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             IngestError::QueueFull | IngestError::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            IngestError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -103,6 +107,7 @@ impl IngestError {
             IngestError::RateLimited { .. } => "rate_limited",
             IngestError::QueueFull => "queue_full",
             IngestError::StorageUnavailable => "storage_unavailable",
+            IngestError::Internal => "internal",
         }
     }
 
@@ -119,7 +124,7 @@ impl IngestError {
             IngestError::TooLarge { .. } => Reason::TooLarge,
             IngestError::RateLimited { .. } => Reason::RateLimited,
             IngestError::QueueFull => Reason::QueueFull,
-            IngestError::StorageUnavailable => Reason::Internal,
+            IngestError::StorageUnavailable | IngestError::Internal => Reason::Internal,
         }
     }
 }

@@ -25,6 +25,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use error::IngestError;
+use futures::FutureExt;
 use outcomes::{Outcome, Reason, UNKNOWN_PROJECT};
 use protocol::auth::{self, AuthError, AuthSources};
 use protocol::decompress::{self, Encoding};
@@ -32,6 +33,7 @@ use protocol::envelope::{self, Envelope};
 use protocol::ids::{EventId, ProjectId, PublicKey};
 pub use rate_limit::RateLimiter;
 use serde::Serialize;
+use std::panic::AssertUnwindSafe;
 
 /// Most bytes of an envelope's first lines decoded before the rest: to find its DSN before the key
 /// is known, or its first item's type for a key over its limit.
@@ -122,7 +124,7 @@ async fn with_project(
             Endpoint::Store => receive_store(state, project_id, key, &headers, body).await,
         }
     };
-    let result = result.await;
+    let result = caught(result).await;
     let counted = match (&result, project_id) {
         // Accepted: its key belongs to the project, which therefore exists.
         (Ok(_), Some(id)) => id.get(),
@@ -161,7 +163,16 @@ async fn store_without_project(
         let project_id = key.as_ref().map(|key| key.project_id).ok_or(IngestError::Auth(AuthError::Missing))?;
         receive_store(&state, project_id, key, &headers, body).await
     };
-    finish(&state, counted, result.await)
+    finish(&state, counted, caught(result).await)
+}
+
+/// The request's end, even when processing it panicked: then it is an `internal` rejection, so
+/// it is answered and counted like any other.
+async fn caught(receive: impl Future<Output = Result<Ingested, IngestError>>) -> Result<Ingested, IngestError> {
+    AssertUnwindSafe(receive).catch_unwind().await.unwrap_or_else(|_| {
+        tracing::error!("processing an ingest request panicked");
+        Err(IngestError::Internal)
+    })
 }
 
 fn finish(state: &AppState, project_id: i64, result: Result<Ingested, IngestError>) -> Response {
@@ -440,6 +451,15 @@ pub fn canonical_path(uri: &Uri) -> Option<Uri> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panic_while_receiving_is_an_internal_rejection() {
+        let panics = async { panic!("a bug") };
+        let ended = caught(panics).await;
+        assert!(matches!(ended, Err(IngestError::Internal)));
+        assert_eq!(IngestError::Internal.reason(), Reason::Internal);
+        assert_eq!(IngestError::Internal.into_response().status(), 500);
+    }
 
     fn canonical(raw: &str) -> Option<String> {
         canonical_path(&raw.parse().expect("uri")).map(|uri| uri.to_string())

@@ -43,13 +43,18 @@ pub fn event(
     let payload_id = raw.remove("event_id").and_then(|id| id.as_str().and_then(|id| EventId::parse(id).ok()));
     let event_id = envelope_event_id.or(payload_id).unwrap_or_else(EventId::generate);
     let drift = sent_at.map(|sent| received - sent).filter(|drift| drift.abs() > MINIMUM_CLOCK_DRIFT);
-    let correct = |at: DateTime<Utc>| at + drift.unwrap_or_default();
-    let timestamp =
-        raw.remove("timestamp").as_ref().and_then(timestamp).map_or(received, |at| clamp(correct(at), received));
+    // A time the drift would carry past the calendar's ends was never a real one: it is dropped.
+    let correct = |at: DateTime<Utc>| at.checked_add_signed(drift.unwrap_or_default());
+    let timestamp = raw
+        .remove("timestamp")
+        .as_ref()
+        .and_then(timestamp)
+        .and_then(correct)
+        .map_or(received, |at| clamp(at, received));
     let mut breadcrumbs: Vec<Breadcrumb> =
         values::<Value>(raw.remove("breadcrumbs")).into_iter().filter_map(breadcrumb).collect();
     for crumb in &mut breadcrumbs {
-        crumb.timestamp = crumb.timestamp.map(correct);
+        crumb.timestamp = crumb.timestamp.and_then(correct);
     }
 
     Ok(Event {
@@ -339,6 +344,16 @@ mod tests {
     fn a_timestamp_from_a_clock_in_the_future_becomes_the_arrival_time() {
         assert_eq!(normalize(json!({"timestamp": "2027-01-01T00:00:00Z"})).timestamp, received());
         assert_eq!(normalize(json!({"timestamp": "garbage"})).timestamp, received());
+    }
+
+    #[test]
+    fn times_a_drift_would_carry_off_the_calendar_are_dropped_not_a_panic() {
+        let sent_at = timestamp(&serde_json::json!(-8_000_000_000_000i64));
+        let payload = r#"{"timestamp": 8000000000000, "breadcrumbs": [{"timestamp": -8e12}, {"timestamp": 8e12}]}"#;
+        let event = event(payload.as_bytes(), None, sent_at, received()).expect("normalizes");
+        assert_eq!(event.timestamp, received(), "stamped with its arrival");
+        assert_eq!(event.breadcrumbs[0].timestamp, Some(received()), "as long before sending as it was sent: now");
+        assert_eq!(event.breadcrumbs[1].timestamp, None, "past the calendar's end: no time");
     }
 
     #[test]

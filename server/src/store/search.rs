@@ -60,7 +60,8 @@ fn term_condition(term: &Term, searcher: Searcher) -> Condition {
                 Seen::First => issue::Column::FirstSeen,
                 Seen::Last => issue::Column::LastSeen,
             };
-            let since = searcher.now - bound.span;
+            // The parser allows a century at most; the calendar's start stands in all the same.
+            let since = searcher.now.checked_sub_signed(bound.span).unwrap_or(DateTime::<Utc>::MIN_UTC);
             Condition::all().add(if bound.within { column.gte(since) } else { column.lt(since) })
         }
         Term::TimesSeen { comparison, count } => {

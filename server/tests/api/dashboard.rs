@@ -84,6 +84,10 @@ async fn the_list_shows_unresolved_issues_and_each_status_under_its_tab() {
     let searched = page(&app, "/?query=fixed&sort=events").await.text().await.expect("html");
     assert!(searched.contains("FixedError") && !searched.contains("KeptError"), "free text and sort from the URL");
     assert!(searched.contains(r#"value="fixed""#), "the search box shows the search");
+    let absurd = page(&app, "/?query=lastSeen%3A-99999999d").await;
+    assert_eq!(absurd.status(), 200, "the page answers");
+    let absurd = absurd.text().await.expect("html");
+    assert!(absurd.contains("up to 36500d"), "and shows what is wrong with the search");
 }
 
 #[tokio::test]

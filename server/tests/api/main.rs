@@ -24,5 +24,6 @@ mod search;
 mod setup;
 mod sign_in_limits;
 mod startup;
+mod times;
 mod triage;
 mod writer_queue;

@@ -130,3 +130,16 @@ async fn a_wrong_query_is_refused_with_where_it_is_wrong() {
     let message = body["error"]["message"].as_str().expect("message");
     assert!(message.contains("`is:` takes one of") && message.contains("at character 16"), "{message}");
 }
+
+#[tokio::test]
+async fn a_time_past_the_calendars_reach_is_a_query_error_not_a_crash() {
+    let app = seeded().await;
+    for query in ["lastSeen:-99999999d", "firstSeen:-20000000w", "lastSeen:+99999999d"] {
+        let response = app.client.get(app.url("/api/0/issues/")).query(&[("query", query)]).send().await;
+        let response = response.expect("an answer");
+        assert_eq!(response.status(), 400, "{query}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "invalid_query");
+        assert!(body["error"]["message"].as_str().expect("message").contains("at character"), "{body}");
+    }
+}
