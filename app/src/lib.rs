@@ -1,21 +1,20 @@
 //! The Faultline dashboard, shared by the server (which renders it) and the browser (which
 //! hydrates it), and the types that cross the wire between them: the normalized [`event`],
-//! the issue [`model`], the [`live`] messages and the server functions in [`api`].
+//! the issue [`model`] and its [`search`] language (from `app-types`, which needs no Leptos), the
+//! [`live`] messages and the server functions in [`api`].
 
 #![recursion_limit = "256"]
 
 pub mod api;
+pub use app_types::{event, model, search};
 pub mod board;
 pub mod chart;
 mod components;
 pub mod dto;
-pub mod event;
 pub mod live;
 #[cfg(feature = "hydrate")]
 mod live_client;
-pub mod model;
 pub mod pages;
-pub mod search;
 
 use components::layout::SignedIn;
 use leptos::prelude::*;

@@ -1,5 +1,6 @@
-//! `cargo xtask fuzz`: every cargo-fuzz target of the wire protocol for a bounded time, seeded
-//! with the recorded SDK requests. Needs the nightly toolchain; installs cargo-fuzz once.
+//! `cargo xtask fuzz`: every cargo-fuzz target (the wire protocol, event normalization and the
+//! search language) for a bounded time, seeded with the recorded SDK requests and example
+//! searches. Needs the nightly toolchain; installs cargo-fuzz once.
 
 use crate::{cmd, tools};
 use anyhow::{Context, bail};
@@ -8,7 +9,16 @@ use std::path::Path;
 
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 const FUZZ_DIR: &str = "server/protocol/fuzz";
-const TARGETS: [&str; 3] = ["envelope", "auth", "decompress"];
+const TARGETS: [&str; 5] = ["envelope", "auth", "decompress", "normalize", "search"];
+/// Searches the search target starts from: every kind of term, and some broken ones.
+const SEARCHES: [&str; 6] = [
+    "is:unresolved level:error checkout timeout",
+    r#"!environment:production release:"shop@2.*" assigned:me"#,
+    "firstSeen:-7d lastSeen:+24h timesSeen:>=100",
+    r#"browser.name:Chrome "connection \"reset\"" url:"https://x""#,
+    "lastSeen:-99999999d is:open",
+    "!timeout a\"unclosed",
+];
 
 pub fn run(root: &Path, seconds: u64) -> anyhow::Result<()> {
     if cmd::stdout_of(cmd::new("rustup").args(["run", "nightly", "rustc", "--version"])).is_none() {
@@ -76,12 +86,35 @@ fn seed_corpora(root: &Path) -> anyhow::Result<()> {
                     seed.extend_from_slice(&body);
                     fs::write(corpus.join("decompress").join(stem), seed)?;
                 }
-                None => fs::write(corpus.join("envelope").join(stem), &body)?,
+                None => {
+                    fs::write(corpus.join("envelope").join(stem), &body)?;
+                    if let Some(event) = event_payload(&body) {
+                        fs::write(corpus.join("normalize").join(stem), event)?;
+                    }
+                }
             }
             for line in meta.lines().filter(|line| line.contains("Sentry sentry_key") || line.contains("\"query\"")) {
                 fs::write(corpus.join("auth").join(format!("{stem}-{}", line.len())), line.trim())?;
             }
         }
     }
+    for (n, search) in SEARCHES.iter().enumerate() {
+        fs::write(corpus.join("search").join(format!("search-{n}")), search)?;
+    }
     Ok(())
+}
+
+/// The event item of an uncompressed envelope, after eight bytes of the SDK's clock (zero).
+fn event_payload(envelope: &[u8]) -> Option<Vec<u8>> {
+    let mut lines = envelope.split(|b| *b == b'\n');
+    let _header = lines.next()?;
+    while let Some(item_header) = lines.next() {
+        let payload = lines.next()?;
+        if std::str::from_utf8(item_header).is_ok_and(|text| text.contains("\"type\":\"event\"")) {
+            let mut seed = vec![0u8; 8];
+            seed.extend_from_slice(payload);
+            return Some(seed);
+        }
+    }
+    None
 }

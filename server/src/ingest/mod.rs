@@ -7,7 +7,6 @@
 pub mod error;
 mod filters;
 pub mod fingerprint;
-pub mod normalize;
 mod origins;
 pub mod outcomes;
 mod rate_limit;
@@ -31,6 +30,7 @@ use protocol::auth::{self, AuthError, AuthSources};
 use protocol::decompress::{self, Encoding};
 use protocol::envelope::{self, Envelope};
 use protocol::ids::{EventId, ProjectId, PublicKey};
+pub use protocol::normalize;
 pub use rate_limit::RateLimiter;
 use serde::Serialize;
 use std::panic::AssertUnwindSafe;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 /// Severity of an event or issue, as the Sentry protocol names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Debug,
@@ -53,7 +53,7 @@ impl fmt::Display for Level {
 
 /// Where an issue stands in the team's triage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum IssueStatus {
     #[default]
@@ -98,7 +98,7 @@ impl FromStr for IssueStatus {
 /// Why an unresolved issue needs a look again: it came back after being resolved, or its
 /// ignore condition was met.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Substatus {
     Regressed,
@@ -120,7 +120,7 @@ impl Substatus {
 
 /// How long an ignored issue stays ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IgnoreUntil {
     Forever,
@@ -158,7 +158,7 @@ pub fn counted(count: i64, noun: &str) -> String {
 
 /// The teammate an issue is assigned to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignee {
     pub id: i64,
     pub email: String,
@@ -166,7 +166,7 @@ pub struct Assignee {
 
 /// A user's role in a project. Each role may do what the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Reads issues and events.
@@ -202,7 +202,7 @@ impl fmt::Display for Role {
 /// What an API token may do: `read` as a viewer, `write` as a member, `admin` as an admin, and
 /// never more than its user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     Read,
@@ -237,7 +237,7 @@ impl Scope {
 
 /// One row of the issue list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssueSummary {
     pub id: i64,
     pub project_id: i64,
@@ -263,7 +263,7 @@ pub struct IssueSummary {
 
 /// One event in a list of an issue's events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     pub event_id: String,
     pub issue_id: i64,
@@ -275,7 +275,7 @@ pub struct EventSummary {
 
 /// A file an SDK sent with an event; the bytes are downloaded separately.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: i64,
     pub filename: String,
@@ -286,7 +286,7 @@ pub struct AttachmentInfo {
 
 /// A whole stored event with what belongs to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventDetail {
     pub issue_id: i64,
     pub event: crate::event::Event,
@@ -298,7 +298,7 @@ pub struct EventDetail {
 
 /// Ids of the events to step to from one event of an issue; `None` at either end.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventNeighbors {
     pub oldest: Option<String>,
     pub older: Option<String>,
@@ -309,7 +309,7 @@ pub struct EventNeighbors {
 /// How the ingest requests of one project ended since the server started:
 /// `received == accepted + rejected.values().sum()`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectOutcomes {
     /// 0 for requests whose URL named no valid project.
     pub project_id: i64,

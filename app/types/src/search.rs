@@ -12,7 +12,7 @@ use std::fmt;
 /// The order of a list of issues, most first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sort {
     #[default]
     LastSeen,
@@ -239,17 +239,29 @@ pub struct ParseError {
     pub message: String,
 }
 
+/// The longest search, in characters, and the most terms one may hold: far beyond what anyone
+/// types, and short of what would make one slow database condition.
+pub const MAX_QUERY_CHARS: usize = 2_000;
+pub const MAX_TERMS: usize = 50;
+
 impl std::str::FromStr for Query {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Query, ParseError> {
         let chars: Vec<char> = text.chars().collect();
+        if chars.len() > MAX_QUERY_CHARS {
+            let message = format!("a search has at most {MAX_QUERY_CHARS} characters");
+            return Err(ParseError { at: MAX_QUERY_CHARS, message });
+        }
         let mut terms = Vec::new();
         let mut at = 0;
         while at < chars.len() {
             if chars[at].is_whitespace() {
                 at += 1;
                 continue;
+            }
+            if terms.len() == MAX_TERMS {
+                return Err(ParseError { at, message: format!("a search has at most {MAX_TERMS} terms") });
             }
             let token = Token::read(&chars, &mut at)?;
             terms.push(token.into_term()?);
@@ -313,7 +325,11 @@ impl Token {
                 None => fail(format!("`is:` takes one of {}", STATES.map(|(_, name)| name).join(", "))),
             },
             "assigned" => {
-                let to = if value == "me" { AssignedTo::Me } else { AssignedTo::Email(value.to_lowercase()) };
+                let to = if value.eq_ignore_ascii_case("me") {
+                    AssignedTo::Me
+                } else {
+                    AssignedTo::Email(value.to_lowercase())
+                };
                 Ok(Term::Assigned { negated, to })
             }
             "firstSeen" | "lastSeen" => {
@@ -573,6 +589,7 @@ mod tests {
     #[test]
     fn assigned_takes_me_or_an_email() {
         assert_eq!(parse("assigned:me"), [Term::Assigned { negated: false, to: AssignedTo::Me }]);
+        assert_eq!(parse("assigned:mE"), [Term::Assigned { negated: false, to: AssignedTo::Me }], "found by fuzzing");
         assert_eq!(
             parse("!assigned:Dev@Example.com"),
             [Term::Assigned { negated: true, to: AssignedTo::Email("dev@example.com".to_owned()) }]
@@ -701,6 +718,10 @@ mod tests {
         assert_eq!(error(r#"tag:"x"y"#), (7, "put a space after the closing quote".to_owned()));
         assert_eq!(error("!timeout"), (0, "`!` negates a `key:value` filter".to_owned()));
         assert_eq!(error("é is:x").0, 5, "positions count characters, not bytes");
+        let many = vec!["level:error"; MAX_TERMS + 1].join(" ");
+        assert_eq!(error(&many), (MAX_TERMS * 12, format!("a search has at most {MAX_TERMS} terms")));
+        assert!(vec!["a"; MAX_TERMS].join(" ").parse::<Query>().is_ok(), "as many as allowed");
+        assert_eq!(error(&"x".repeat(MAX_QUERY_CHARS + 1)).0, MAX_QUERY_CHARS);
     }
 
     #[test]

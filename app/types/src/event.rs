@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 pub type Object = Map<String, Value>;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// 32 lowercase hex characters.
     pub event_id: String,
@@ -50,24 +50,24 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub culprit: Option<String>,
     #[serde(default, skip_serializing_if = "Object::is_empty")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub contexts: Object,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub user: Option<Object>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub request: Option<Object>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub sdk: Option<Object>,
     #[serde(default, skip_serializing_if = "Object::is_empty")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub extra: Object,
     /// Every field of the original payload that is not modelled above.
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
@@ -145,7 +145,7 @@ fn cut(mut text: String, max_chars: usize) -> String {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogEntry {
     /// The template, e.g. `Payment %s failed for user %d`.
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
@@ -154,7 +154,7 @@ pub struct LogEntry {
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub formatted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: Option<Value>,
 }
 
@@ -166,7 +166,7 @@ impl LogEntry {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exception {
     #[serde(rename = "type", default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub ty: Option<String>,
@@ -178,14 +178,14 @@ pub struct Exception {
     pub mechanism: Option<Mechanism>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub stacktrace: Option<Stacktrace>,
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mechanism {
     #[serde(rename = "type", default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub ty: Option<String>,
@@ -197,26 +197,26 @@ pub struct Mechanism {
     pub exception_id: Option<u64>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<u64>,
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stacktrace {
     /// Oldest first: the frame that raised is last.
     #[serde(default, deserialize_with = "lenient_list")]
     pub frames: Vec<Frame>,
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Frame {
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
@@ -245,19 +245,19 @@ pub struct Frame {
     #[serde(default, deserialize_with = "lenient_list", skip_serializing_if = "Vec::is_empty")]
     pub post_context: Vec<String>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub vars: Option<Object>,
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Thread {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub id: Option<Value>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -267,14 +267,14 @@ pub struct Thread {
     pub current: Option<bool>,
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub stacktrace: Option<Stacktrace>,
-    #[cfg_attr(feature = "ssr", schema(ignore))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     #[serde(flatten)]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub other: Object,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breadcrumb {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<DateTime<Utc>>,
@@ -287,7 +287,7 @@ pub struct Breadcrumb {
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: Option<Value>,
 }
 

@@ -1,10 +1,10 @@
 //! From whatever shape an SDK sent to one [`Event`] (SENTRY_PROTOCOL.md A3). Lenient: a field
 //! with an unexpected shape is dropped, not the event; fields not modelled are kept in `other`.
 
-use app::event::{Breadcrumb, Event, Exception, LogEntry, Object, Stacktrace, Thread};
-use app::model::Level;
+use crate::ids::EventId;
+use app_types::event::{Breadcrumb, Event, Exception, LogEntry, Object, Stacktrace, Thread};
+use app_types::model::Level;
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
-use protocol::ids::EventId;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
