@@ -1,6 +1,7 @@
 //! Signing in and out, the first-run setup, and password changes.
 
 use super::extract::Body;
+use super::fields;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, secrets, sessions};
 use crate::state::AppState;
@@ -43,7 +44,7 @@ async fn setup(
     let token = secrets::digest(body.setup_token.trim());
     // Refused before the password is hashed: a wrong token costs no hashing.
     setup::check(&state.db, &token).await?.map_err(refused)?;
-    let email = valid_email(&body.email)?;
+    let email = fields::email(&body.email)?;
     let hash = state.passwords.hash(body.password).await?;
     let user = setup::create_owner(&state.db, &token, &email, hash).await?.map_err(refused)?;
     tracing::info!(user_id = user.id, "instance owner created");
@@ -71,6 +72,10 @@ async fn login(
 ) -> Result<Response, ApiError> {
     super::require_same_origin(&state, &headers)?;
     let account = users::normalize_email(&body.email);
+    if account.chars().count() > fields::MAX_EMAIL_CHARS {
+        let limit = fields::MAX_EMAIL_CHARS;
+        return Err(ApiError::Invalid(format!("an email address has at most {limit} characters")));
+    }
     let address = state.trusted_proxies.client(peer.ip(), &headers);
     state.login_limiter.attempt(&account, address).map_err(ApiError::TooManyAttempts)?;
     let user = users::by_email(&state.db, &account).await?.filter(|user| !user.disabled);
@@ -132,13 +137,4 @@ async fn change_password(
     state.hub.access_changed();
     tracing::info!(user_id = principal.user_id, "password changed");
     Ok(NoContent)
-}
-
-/// A trimmed, lowercase email that looks like one.
-pub fn valid_email(raw: &str) -> Result<String, ApiError> {
-    let email = users::normalize_email(raw);
-    let plausible = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if plausible { Ok(email) } else { Err(ApiError::Invalid("enter an email address".into())) }
 }

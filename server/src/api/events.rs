@@ -1,14 +1,14 @@
 //! Events and their attachments, readable by every member of their project.
 
 use super::ApiError;
+use super::download::download;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
 use crate::store::{events, issues};
 use app::model::{EventDetail, EventSummary, Role};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{Json, Response};
 use protocol::ids::ProjectId;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -123,11 +123,4 @@ async fn attachment(
         .await?
         .ok_or(ApiError::NotFound("attachment"))?;
     Ok(download(&file.filename, "application/octet-stream", file.data))
-}
-
-/// A file download with a name the header cannot be broken by.
-fn download(filename: &str, content_type: &'static str, data: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", filename.replace(['"', '\\', '\r', '\n'], "_"));
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], data)
-        .into_response()
 }

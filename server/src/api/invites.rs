@@ -1,8 +1,9 @@
 //! One-time invite links, and teammates accepting them.
 
 use super::ApiError;
-use super::auth::{signed_in, valid_email};
+use super::auth::signed_in;
 use super::extract::{Body, Id};
+use super::fields;
 use crate::auth::{Principal, access, secrets};
 use crate::state::AppState;
 use crate::store::invites::{self, Refusal};
@@ -63,7 +64,7 @@ async fn accept(
     let token = secrets::digest(&token);
     // Refused before the password is hashed; the transaction below decides.
     invites::open(&state.db, &token).await?.ok_or(ApiError::NotFound("invite"))?;
-    let email = valid_email(&body.email)?;
+    let email = fields::email(&body.email)?;
     if users::by_email(&state.db, &email).await?.is_some() {
         return Err(refused(Refusal::EmailTaken));
     }

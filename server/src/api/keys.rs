@@ -38,8 +38,9 @@ async fn create(
     Body(body): Body<NewKey>,
 ) -> Result<Json<KeyInfo>, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
-    let label = if body.label.trim().is_empty() { "Key" } else { body.label.as_str() };
-    let row = projects::add_key(&state.db, id, label).await?;
+    let label =
+        if body.label.trim().is_empty() { "Key".to_owned() } else { super::fields::name(&body.label, "key label")? };
+    let row = projects::add_key(&state.db, id, &label).await?;
     Ok(Json(projects::key_info(row, &state.public_url)))
 }
 
@@ -53,9 +54,9 @@ async fn update(
     Body(body): Body<KeyUpdate>,
 ) -> Result<Json<KeyInfo>, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let label = body.label.as_deref().map(|label| super::fields::name(label, "key label")).transpose()?;
     let row = projects::key(&state.db, id, key_id).await?.ok_or(ApiError::NotFound("key"))?;
-    let row =
-        projects::update_key(&state.db, row, body.label.as_deref(), body.active, body.rate_limit_per_minute).await?;
+    let row = projects::update_key(&state.db, row, label.as_deref(), body.active, body.rate_limit_per_minute).await?;
     Ok(Json(projects::key_info(row, &state.public_url)))
 }
 

@@ -38,7 +38,8 @@ async fn add(
     Body(body): Body<NewMember>,
 ) -> Result<Json<MemberInfo>, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
-    let user = users::by_email(&state.db, &body.email)
+    let email = super::fields::email(&body.email)?;
+    let user = users::by_email(&state.db, &email)
         .await?
         .ok_or_else(|| ApiError::Invalid("no user has this email; invite them first".into()))?;
     members::set(&state.db, id, user.id, body.role).await?;

@@ -6,9 +6,11 @@
 mod activity;
 mod auth;
 mod charts;
+mod download;
 mod error;
 mod events;
 mod extract;
+mod fields;
 mod invites;
 pub mod issues;
 mod keys;

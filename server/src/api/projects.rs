@@ -1,6 +1,7 @@
 //! Projects: listed by membership, created by the owner, configured and deleted by their admins.
 
 use super::extract::{Body, Id};
+use super::fields;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
@@ -47,7 +48,7 @@ async fn create(
     Body(body): Body<NewProject>,
 ) -> Result<Json<ProjectInfo>, ApiError> {
     access::require_owner(&principal)?;
-    let name = valid_name(&body.name)?;
+    let name = fields::name(&body.name, "project name")?;
     let created = projects::create(&state.db, None, &name, None).await?;
     let mut row = projects::get(&state.db, created.project_id.get()).await?.ok_or(ApiError::NotFound("project"))?;
     if let Some(platform) = body.platform {
@@ -95,7 +96,7 @@ async fn update(
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
     let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
     if let Some(name) = &body.name {
-        body.name = Some(valid_name(name)?);
+        body.name = Some(fields::name(name, "project name")?);
     }
     if let Some(platform) = &body.platform {
         body.platform = Some(valid_platform(platform)?);
@@ -122,14 +123,6 @@ async fn delete(
     state.hub.access_changed();
     tracing::info!(project_id = id, user_id = principal.user_id, "project deleted");
     Ok(NoContent)
-}
-
-fn valid_name(raw: &str) -> Result<String, ApiError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid("a project name has 1 to 100 characters".into()));
-    }
-    Ok(name.to_owned())
 }
 
 fn valid_platform(raw: &str) -> Result<String, ApiError> {

@@ -39,10 +39,8 @@ async fn create(
     Body(body): Body<NewToken>,
 ) -> Result<Json<CreatedToken>, ApiError> {
     signed_in(&principal)?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::Invalid("give the token a name".into()));
-    }
-    let (token, info) = crate::auth::tokens::issue(&state.db, principal.user_id, &body.name, body.scope).await?;
+    let name = super::fields::name(&body.name, "token name")?;
+    let (token, info) = crate::auth::tokens::issue(&state.db, principal.user_id, &name, body.scope).await?;
     Ok(Json(CreatedToken { token, info }))
 }
 

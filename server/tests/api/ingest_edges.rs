@@ -240,3 +240,33 @@ async fn an_error_from_a_browser_extension_is_acknowledged_but_not_stored() {
     assert_eq!(response.status(), 200);
     assert_eq!(app.event_count().await, 0);
 }
+
+#[tokio::test]
+async fn an_attachment_with_control_bidi_or_unicode_characters_in_its_name_downloads_under_a_safe_name() {
+    let app = spawn_app().await;
+    let event_id = "c0ffee00c0ffee00c0ffee00c0ffee00";
+    let names = ["\u{1}report.txt", "invoice\u{202E}fdp.exe", "résumé.pdf"];
+    let mut body = format!("{{\"event_id\":\"{event_id}\"}}\n{{\"type\":\"event\"}}\n{{\"message\":\"with files\"}}\n");
+    for name in names {
+        let header = json!({"type": "attachment", "length": 2, "filename": name});
+        body.push_str(&format!("{header}\nok\n"));
+    }
+    assert_eq!(app.post_envelope(body).await.status(), 200);
+    let detail = app.get_json(&format!("/api/0/projects/{FIXTURE_PROJECT}/events/{event_id}/")).await;
+    let mut dispositions = Vec::new();
+    for attachment in detail["attachments"].as_array().expect("attachments") {
+        let url = format!("/api/0/projects/{FIXTURE_PROJECT}/events/{event_id}/attachments/{}/", attachment["id"]);
+        let response = app.client.get(app.url(&url)).send().await.expect("download");
+        assert_eq!(response.status(), 200, "{}", attachment["filename"]);
+        dispositions.push(response.headers()["content-disposition"].to_str().expect("ascii").to_owned());
+    }
+    dispositions.sort();
+    assert_eq!(
+        dispositions,
+        [
+            "attachment; filename=\"invoicefdp.exe\"; filename*=UTF-8''invoicefdp.exe",
+            "attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+            "attachment; filename=\"report.txt\"; filename*=UTF-8''report.txt",
+        ]
+    );
+}

@@ -8,6 +8,7 @@ mod ingest_edges;
 mod ingest_fixtures;
 mod ingest_rejects;
 mod invites;
+mod lengths;
 mod listing;
 mod live;
 mod live_access;
