@@ -16,6 +16,17 @@ fn rebound(app: &TestApp) -> (String, String) {
     (host, origin)
 }
 
+/// `POST path` under the rebound name, as the attacker's page sends it (with the victim's
+/// session cookie, when the browser has one for that name).
+async fn rebound_post(app: &TestApp, path: &str, cookie: Option<&str>, body: Value) -> reqwest::Response {
+    let (host, origin) = rebound(app);
+    let mut request = app.anonymous.post(app.url(path)).header("host", host).header("origin", origin).json(&body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("sent")
+}
+
 async fn refused_as_rebound(response: reqwest::Response, what: &str) {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{what}");
     let body: Value = response.json().await.expect("a JSON error");
@@ -25,59 +36,24 @@ async fn refused_as_rebound(response: reqwest::Response, what: &str) {
 #[tokio::test]
 async fn a_rebound_host_gets_no_page_setup_sign_in_token_comment_or_socket() {
     let fresh = spawn_app_with(Options { without_owner: true, ..Options::default() }).await;
-    let (host, origin) = rebound(&fresh);
-    let setup = fresh
-        .anonymous
-        .post(fresh.url("/api/0/auth/setup"))
-        .header("host", &host)
-        .header("origin", &origin)
-        .json(&json!({"setup_token": SETUP_TOKEN, "email": "mallory@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("setup");
-    refused_as_rebound(setup, "setup").await;
+    let owner = json!({"setup_token": SETUP_TOKEN, "email": "mallory@example.com", "password": PASSWORD});
+    refused_as_rebound(rebound_post(&fresh, "/api/0/auth/setup", None, owner).await, "setup").await;
     assert_eq!(server::store::users::count(&fresh.db).await.expect("count"), 0, "nobody was created");
 
     let app = spawn_app().await;
     let (host, origin) = rebound(&app);
     let page = app.anonymous.get(app.url("/login")).header("host", &host).send().await.expect("page");
     refused_as_rebound(page, "a page").await;
-    let login = app
-        .anonymous
-        .post(app.url("/api/0/auth/login"))
-        .header("host", &host)
-        .header("origin", &origin)
-        .json(&json!({"email": OWNER_EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("login");
-    refused_as_rebound(login, "sign-in").await;
+    let credentials = json!({"email": OWNER_EMAIL, "password": PASSWORD});
+    refused_as_rebound(rebound_post(&app, "/api/0/auth/login", None, credentials).await, "sign-in").await;
 
     // A browser signed in on the real name carries its cookie to the rebound one only if the
     // names match; the server must refuse even then.
     let cookie = app.sign_in(OWNER_EMAIL).await;
-    let token = app
-        .anonymous
-        .post(app.url("/api/0/tokens/"))
-        .header("host", &host)
-        .header("origin", &origin)
-        .header("cookie", &cookie)
-        .json(&json!({"name": "stolen", "scope": "admin"}))
-        .send()
-        .await
-        .expect("token");
-    refused_as_rebound(token, "token creation").await;
-    let comment = app
-        .anonymous
-        .post(app.url("/api/0/issues/1/comments/"))
-        .header("host", &host)
-        .header("origin", &origin)
-        .header("cookie", &cookie)
-        .json(&json!({"text": "hi"}))
-        .send()
-        .await
-        .expect("comment");
-    refused_as_rebound(comment, "a comment").await;
+    let token = rebound_post(&app, "/api/0/tokens/", Some(&cookie), json!({"name": "stolen", "scope": "admin"}));
+    refused_as_rebound(token.await, "token creation").await;
+    let comment = rebound_post(&app, "/api/0/issues/1/comments/", Some(&cookie), json!({"text": "hi"}));
+    refused_as_rebound(comment.await, "a comment").await;
 
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut socket = format!("ws://{}/api/0/live", app.addr).into_client_request().expect("request");

@@ -5,8 +5,8 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// A new invite link's token, for project 42 with `role`.
-async fn invite(app: &TestApp, role: &str) -> String {
+/// A new invite link for project 42 with `role`.
+async fn invite_link(app: &TestApp, role: &str) -> String {
     let link: Value = app
         .client
         .post(app.url("/api/0/invites/"))
@@ -17,7 +17,12 @@ async fn invite(app: &TestApp, role: &str) -> String {
         .json()
         .await
         .expect("json");
-    link["url"].as_str().expect("url").rsplit('/').next().expect("token").to_owned()
+    link["url"].as_str().expect("url").to_owned()
+}
+
+/// A new invite link's token, for project 42 with `role`.
+async fn invite(app: &TestApp, role: &str) -> String {
+    invite_link(app, role).await.rsplit('/').next().expect("token").to_owned()
 }
 
 async fn accept(app: &TestApp, token: &str, email: &str) -> StatusCode {
@@ -34,17 +39,7 @@ async fn accept(app: &TestApp, token: &str, email: &str) -> StatusCode {
 #[tokio::test]
 async fn an_invite_link_creates_an_account_with_its_role_once() {
     let app = spawn_app().await;
-    let link: Value = app
-        .client
-        .post(app.url("/api/0/invites/"))
-        .json(&json!({"project_id": 42, "role": "viewer"}))
-        .send()
-        .await
-        .expect("invite")
-        .json()
-        .await
-        .expect("json");
-    let url = link["url"].as_str().expect("url");
+    let url = invite_link(&app, "viewer").await;
     let token = url.rsplit('/').next().expect("token");
     assert!(url.starts_with(&app.origin()));
 
