@@ -3,9 +3,9 @@
 
 use crate::auth::AuthState;
 use crate::auth::client_address::TrustedProxies;
+use crate::auth::hashing::HashingGate;
 use crate::auth::hosts::AllowedHosts;
 use crate::auth::login_limit::LoginLimiter;
-use crate::auth::passwords::HashingGate;
 use crate::auth::sessions::SessionPolicy;
 use crate::broadcast::LiveHub;
 use crate::ingest::outcomes::Outcomes;

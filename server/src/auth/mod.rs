@@ -12,6 +12,7 @@
 pub mod access;
 pub mod client_address;
 mod error;
+pub mod hashing;
 pub mod hosts;
 pub mod login_limit;
 pub mod passwords;
