@@ -15,9 +15,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use sea_orm::{ConnectionTrait, DbBackend};
 use serde_json::Value;
 use server::config::Settings;
-use server::ingest::{fingerprint, normalize};
+use server::ingest::{normalize, pipeline};
 use server::startup::Application;
-use server::store::writer::NewEvent;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -139,8 +138,8 @@ async fn seed() -> anyhow::Result<()> {
             let _permit = permit;
             let payload = serde_json::to_vec(&json)?;
             let normalized = normalize::event(&payload, None, None, received)?;
-            let new = NewEvent::new(project, &normalized, fingerprint::group(&normalized), Vec::new())?;
-            writer.store(new).await.map_err(anyhow::Error::from)
+            let new = pipeline::prepare(project, &normalized, Vec::new())?;
+            writer.store(Box::new(new)).await.map_err(anyhow::Error::from)
         });
         while let Some(done) = tasks.try_join_next() {
             done??;

@@ -5,11 +5,11 @@ use crate::auth::client_address::TrustedProxies;
 use crate::auth::hosts::AllowedHosts;
 use crate::auth::sessions::SessionPolicy;
 use crate::auth::setup_token::{self, SetupToken};
-use crate::broadcast::LiveHub;
+use crate::live::hub::LiveHub;
 use crate::config::Settings;
 use crate::ingest::{self, Limits};
 use crate::retention::Retention;
-use crate::socket_counts::SocketCounts;
+use crate::live::socket_counts::SocketCounts;
 use crate::state::AppState;
 use crate::store::{self, projects::ProjectWithKey, writer::Writer};
 use anyhow::Context;
@@ -71,7 +71,11 @@ impl Application {
         }
 
         let hub = LiveHub::default();
-        let (writer, writer_task) = Writer::start(db.clone(), hub.clone(), settings.ingest_queue, settings.write_batch);
+        let publish = {
+            let hub = hub.clone();
+            move |changes| hub.publish(changes)
+        };
+        let (writer, writer_task) = Writer::start(db.clone(), publish, settings.ingest_queue, settings.write_batch);
         let sessions = SessionPolicy {
             idle: chrono::Duration::hours(settings.session_idle_hours),
             absolute: chrono::Duration::days(settings.session_max_days),
@@ -107,7 +111,7 @@ impl Application {
         // Ingestion (authenticated by DSN key, without cookies) and the health checks answer any
         // host; everything a browser signs in to answers only the allowed ones.
         let for_allowed_hosts = Router::new()
-            .merge(crate::live_socket::router())
+            .merge(crate::live::socket::router())
             .merge(crate::api::router())
             .merge(crate::dashboard::router(&state))
             .layer(axum::middleware::from_fn_with_state(allowed_hosts, crate::security::allowed_host));

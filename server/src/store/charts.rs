@@ -1,6 +1,6 @@
 //! The project charts: per-project event counters in 5-minute and hourly buckets, by level,
-//! with the issues each bucket opened. The writer adds to them with every event; a chart sums a
-//! few hundred counter rows at most and never scans events.
+//! with the issues each bucket opened. The writer adds to them with every batch
+//! ([`super::counters`]); a chart sums a few hundred counter rows at most and never scans events.
 
 use super::entities::{issue, project_bucket};
 use super::issues;
@@ -14,41 +14,6 @@ use sea_orm::{
 
 /// Issues listed as the range's top issues.
 const TOP_ISSUES: u64 = 5;
-
-/// Counts one event of `level` at `at` in the project's buckets; `opened` when it opened an issue.
-pub async fn count_event(
-    db: &impl ConnectionTrait,
-    project_id: i64,
-    level: Level,
-    at: DateTime<Utc>,
-    opened: bool,
-) -> Result<(), DbErr> {
-    let rows = [FINE_MINUTES, HOUR_MINUTES].map(|minutes| project_bucket::ActiveModel {
-        project_id: Set(project_id),
-        minutes: Set(minutes),
-        start: Set(at.duration_trunc(TimeDelta::minutes(minutes.into())).unwrap_or(at)),
-        level: Set(level.as_str().to_owned()),
-        events: Set(1),
-        new_issues: Set(i64::from(opened)),
-        ..Default::default()
-    });
-    let column = |name| Expr::col((project_bucket::Entity, name));
-    project_bucket::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([
-                project_bucket::Column::ProjectId,
-                project_bucket::Column::Minutes,
-                project_bucket::Column::Start,
-                project_bucket::Column::Level,
-            ])
-            .value(project_bucket::Column::Events, column(project_bucket::Column::Events).add(1))
-            .value(project_bucket::Column::NewIssues, column(project_bucket::Column::NewIssues).add(i64::from(opened)))
-            .to_owned(),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 /// The project's chart over `range` up to `now`.
 pub async fn project_chart(

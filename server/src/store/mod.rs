@@ -4,9 +4,11 @@
 
 pub mod activity;
 pub mod charts;
+mod counters;
 pub mod decisions;
 pub mod entities;
 pub mod events;
+mod hash_issues;
 pub mod invites;
 pub mod issues;
 pub mod members;

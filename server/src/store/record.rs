@@ -1,102 +1,402 @@
-//! Recording one event inside the writer's transaction: find or open its issue by hash, count
-//! it there (events, affected users, tag values, the hour), let triage reopen a resolved or
-//! ignored issue, and insert the event and its attachments.
+//! Recording a batch of events inside the writer's transaction, with a few statements for the
+//! whole batch instead of a dozen per event: the ids already stored (SDKs retry) in one query per
+//! project, the releases in one insert, the fingerprint hashes from the writer's [`HashIssues`]
+//! and one query for those it does not know, the issues in one query; then, event by event in
+//! memory, each joins or opens its issue, counts there (events, affected users, the issue's
+//! latest title, culprit, level and release) and lets triage reopen a resolved or ignored issue;
+//! last, one update per issue touched and multi-row inserts of the events, new hashes, users and
+//! [`Counters`].
 
 use super::activity;
-use super::entities::{attachment, event, issue, issue_hash, issue_hour, issue_tag, issue_user, release};
+use super::counters::{Counters, rows_per_statement};
+use super::entities::{attachment, event, issue, issue_hash, issue_user, release};
+use super::hash_issues::HashIssues;
 use super::writer::{NewAttachment, NewEvent};
 use crate::triage::{self, Counts, Transition, Triage};
 use app::dto::{Activity, ActivityKind};
 use app::model::{EventSummary, IssueStatus, Substatus};
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect,
 };
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// What recording an event changed.
+/// What recording a batch changed.
+#[derive(Default)]
 pub struct Recorded {
-    pub issue: issue::Model,
-    pub created: bool,
-    pub event: EventSummary,
-    /// When the event reopened a resolved or ignored issue.
-    pub reopened: Option<Activity>,
+    /// Per issue touched, by id.
+    pub issues: BTreeMap<i64, Touched>,
+    /// Issues the batch reopened, with their activity entries: (project, entry).
+    pub activity: Vec<(i64, Activity)>,
+    /// Hashes the batch gave an issue, for the writer's [`HashIssues`] once it committed:
+    /// (project, hash, issue).
+    pub learned: Vec<(i64, String, i64)>,
 }
 
-/// Records the event; `None` when the project already has an event with this id (an SDK retry):
-/// recording it again would count it twice.
-pub async fn event(db: &impl ConnectionTrait, new: &NewEvent) -> Result<Option<Recorded>, DbErr> {
-    let project_id = new.project_id.get();
-    let duplicate = event::Entity::find()
-        .filter(event::Column::ProjectId.eq(project_id))
-        .filter(event::Column::EventId.eq(&new.event_id))
-        .one(db)
-        .await?;
-    if duplicate.is_some() {
-        return Ok(None);
-    }
-    if let Some(version) = &new.release {
-        remember_release(db, project_id, version, new.received).await?;
-    }
+/// An issue the batch recorded events for.
+pub struct Touched {
+    pub issue: issue::Model,
+    pub created: bool,
+    pub events: Vec<EventSummary>,
+}
 
-    let known = issue_hash::Entity::find()
-        .filter(issue_hash::Column::ProjectId.eq(project_id))
-        .filter(issue_hash::Column::Hash.is_in(new.grouping.hashes.iter().cloned()))
-        .all(db)
-        .await?;
-    // The first of the event's hashes that is known decides the issue.
-    let existing = new.grouping.hashes.iter().find_map(|hash| known.iter().find(|row| &row.hash == hash));
-    let existing_issue = match existing {
-        Some(row) => issue::Entity::find_by_id(row.issue_id).one(db).await?,
-        None => None,
-    };
-    let (issue, created) = match existing_issue {
-        Some(issue) => (issue, false),
-        None => (open_issue(db, new).await?, true),
-    };
-    for hash in new.grouping.hashes.iter().filter(|hash| !known.iter().any(|row| &row.hash == *hash)) {
-        issue_hash::ActiveModel {
-            project_id: Set(project_id),
-            hash: Set(hash.clone()),
-            issue_id: Set(issue.id),
-            ..Default::default()
+/// Records the batch's events, skipping those whose project already has an event with that id
+/// (an SDK retry: recording it again would count it twice).
+pub async fn events(db: &impl ConnectionTrait, batch: &[&NewEvent], known: &HashIssues) -> Result<Recorded, DbErr> {
+    let fresh = fresh(db, batch).await?;
+    if fresh.is_empty() {
+        return Ok(Recorded::default());
+    }
+    remember_releases(db, &fresh).await?;
+    let (mut issues, owners, learned) = issues_of(db, &fresh, known).await?;
+    let new_users = remember_users(db, &fresh, &owners).await?;
+
+    let mut recorded = Recorded { learned, ..Recorded::default() };
+    let mut counters = Counters::default();
+    let mut counted_users: HashSet<(i64, &str)> = HashSet::new();
+    for (new, &issue_id) in fresh.iter().zip(&owners) {
+        let Some(state) = issues.get_mut(&issue_id) else { continue };
+        let new_user = new.user_key.as_deref().is_some_and(|key| {
+            new_users.contains(&(issue_id, key.to_owned())) && counted_users.insert((issue_id, key))
+        });
+        let opened = state.created && state.events.is_empty();
+        if !opened && let Some(entry) = count_another_event(db, &mut state.issue, new, new_user).await? {
+            recorded.activity.push((state.issue.project_id, entry));
         }
-        .insert(db)
-        .await?;
+        counters.add(issue_id, new, opened);
+        state.events.push(EventSummary {
+            event_id: new.event_id.clone(),
+            issue_id,
+            timestamp: new.timestamp,
+            received: new.received,
+            level: new.level,
+            title: new.title.clone(),
+        });
     }
 
-    let new_user = match &new.user_key {
-        Some(key) => remember_user(db, issue.id, key).await?,
-        None => false,
-    };
-    let (issue, reopened) = if created { (issue, None) } else { count_another_event(db, issue, new, new_user).await? };
-    count_tags_and_hour(db, issue.id, new).await?;
-    super::charts::count_event(db, project_id, new.level, new.timestamp, created).await?;
+    for state in issues.values_mut() {
+        if state.issue != state.before {
+            state.issue = changes(&state.before, &state.issue).update(db).await?;
+        }
+    }
+    insert_events(db, &fresh, &owners).await?;
+    insert_hashes(db, &recorded.learned).await?;
+    counters.write(db).await?;
+    for new in &fresh {
+        store_attachments(db, new.project_id, &new.event_id, &new.attachments, new.received).await?;
+    }
+    recorded.issues = issues
+        .into_iter()
+        .filter(|(_, state)| !state.events.is_empty())
+        .map(|(id, state)| (id, Touched { issue: state.issue, created: state.created, events: state.events }))
+        .collect();
+    Ok(recorded)
+}
 
-    let row = event::ActiveModel {
-        project_id: Set(project_id),
-        issue_id: Set(issue.id),
-        event_id: Set(new.event_id.clone()),
-        timestamp: Set(new.timestamp),
-        received: Set(new.received),
-        level: Set(new.level.as_str().to_owned()),
+/// An issue as the batch found it and as it is now.
+struct IssueState {
+    before: issue::Model,
+    issue: issue::Model,
+    created: bool,
+    events: Vec<EventSummary>,
+}
+
+/// The batch without the events stored before, nor the repeats within it.
+async fn fresh<'a>(db: &impl ConnectionTrait, batch: &[&'a NewEvent]) -> Result<Vec<&'a NewEvent>, DbErr> {
+    let mut ids: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
+    for new in batch {
+        ids.entry(new.project_id.get()).or_default().insert(&new.event_id);
+    }
+    let mut stored: HashSet<(i64, String)> = HashSet::new();
+    for (project_id, ids) in ids {
+        let ids: Vec<&str> = ids.into_iter().collect();
+        for chunk in ids.chunks(rows_per_statement(1)) {
+            let found: Vec<String> = event::Entity::find()
+                .select_only()
+                .column(event::Column::EventId)
+                .filter(event::Column::ProjectId.eq(project_id))
+                .filter(event::Column::EventId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            stored.extend(found.into_iter().map(|id| (project_id, id)));
+        }
+    }
+    let mut fresh = Vec::with_capacity(batch.len());
+    for new in batch {
+        if stored.insert((new.project_id.get(), new.event_id.clone())) {
+            fresh.push(*new);
+        }
+    }
+    Ok(fresh)
+}
+
+/// Each release the batch names, first seen when the batch received it (unless seen before).
+async fn remember_releases(db: &impl ConnectionTrait, fresh: &[&NewEvent]) -> Result<(), DbErr> {
+    let mut releases: Vec<(i64, &str, DateTime<Utc>)> = Vec::new();
+    let mut named: HashSet<(i64, &str)> = HashSet::new();
+    for new in fresh {
+        if let Some(version) = new.release.as_deref()
+            && named.insert((new.project_id.get(), version))
+        {
+            releases.push((new.project_id.get(), version, new.received));
+        }
+    }
+    for chunk in releases.chunks(rows_per_statement(3)) {
+        let rows = chunk.iter().map(|(project_id, version, at)| release::ActiveModel {
+            project_id: Set(*project_id),
+            version: Set((*version).to_owned()),
+            first_seen: Set(*at),
+            ..Default::default()
+        });
+        release::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([release::Column::ProjectId, release::Column::Version])
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The issue of each fresh event (opening those no hash of theirs names yet), the issues as the
+/// batch finds them, and the hashes it gives an issue.
+async fn issues_of(
+    db: &impl ConnectionTrait,
+    fresh: &[&NewEvent],
+    known: &HashIssues,
+) -> Result<(BTreeMap<i64, IssueState>, Vec<i64>, Vec<(i64, String, i64)>), DbErr> {
+    let mut owners_of = owners_of_hashes(db, fresh, Some(known)).await?;
+    let mut issues = load_issues(db, owners_of.values().copied().collect()).await?;
+    if owners_of.values().any(|id| !issues.contains_key(id)) {
+        // The map named an issue that is gone: ask the database alone.
+        tracing::debug!("the hash map named an issue that is gone; reading the hashes again");
+        owners_of = owners_of_hashes(db, fresh, None).await?;
+        issues = load_issues(db, owners_of.values().copied().collect()).await?;
+    }
+
+    let mut owners = Vec::with_capacity(fresh.len());
+    let mut learned = Vec::new();
+    for new in fresh {
+        let project_id = new.project_id.get();
+        // The first of the event's hashes that is known decides the issue.
+        let decided = new.hashes.iter().find_map(|hash| owners_of.get(&(project_id, hash.clone())).copied());
+        let issue_id = match decided.filter(|id| issues.contains_key(id)) {
+            Some(id) => id,
+            None => {
+                let opened = open_issue(db, new).await?;
+                let id = opened.id;
+                issues.insert(id, IssueState { before: opened.clone(), issue: opened, created: true, events: Vec::new() });
+                id
+            }
+        };
+        for hash in &new.hashes {
+            if let std::collections::hash_map::Entry::Vacant(slot) = owners_of.entry((project_id, hash.clone())) {
+                slot.insert(issue_id);
+                learned.push((project_id, hash.clone(), issue_id));
+            }
+        }
+        owners.push(issue_id);
+    }
+    Ok((issues, owners, learned))
+}
+
+/// The issue owning each of the batch's hashes that has one: from the writer's map when given,
+/// else (and for the rest) from the database.
+async fn owners_of_hashes(
+    db: &impl ConnectionTrait,
+    fresh: &[&NewEvent],
+    known: Option<&HashIssues>,
+) -> Result<HashMap<(i64, String), i64>, DbErr> {
+    let mut owners = HashMap::new();
+    let mut unknown: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
+    for new in fresh {
+        let project_id = new.project_id.get();
+        for hash in &new.hashes {
+            match known.and_then(|known| known.get(project_id, hash)) {
+                Some(issue_id) => {
+                    owners.insert((project_id, hash.clone()), issue_id);
+                }
+                None => {
+                    unknown.entry(project_id).or_default().insert(hash);
+                }
+            }
+        }
+    }
+    for (project_id, hashes) in unknown {
+        let hashes: Vec<&str> = hashes.into_iter().collect();
+        for chunk in hashes.chunks(rows_per_statement(1)) {
+            let rows: Vec<(String, i64)> = issue_hash::Entity::find()
+                .select_only()
+                .columns([issue_hash::Column::Hash, issue_hash::Column::IssueId])
+                .filter(issue_hash::Column::ProjectId.eq(project_id))
+                .filter(issue_hash::Column::Hash.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            owners.extend(rows.into_iter().map(|(hash, issue_id)| ((project_id, hash), issue_id)));
+        }
+    }
+    Ok(owners)
+}
+
+async fn load_issues(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<BTreeMap<i64, IssueState>, DbErr> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let mut issues = BTreeMap::new();
+    for chunk in ids.chunks(rows_per_statement(1)) {
+        for row in issue::Entity::find().filter(issue::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
+            issues.insert(row.id, IssueState { before: row.clone(), issue: row, created: false, events: Vec::new() });
+        }
+    }
+    Ok(issues)
+}
+
+/// Which of the batch's (issue, user) pairs are new: those the insert did not find stored.
+async fn remember_users(
+    db: &impl ConnectionTrait,
+    fresh: &[&NewEvent],
+    owners: &[i64],
+) -> Result<HashSet<(i64, String)>, DbErr> {
+    let pairs: BTreeSet<(i64, &str)> = fresh
+        .iter()
+        .zip(owners)
+        .filter_map(|(new, &issue_id)| Some((issue_id, new.user_key.as_deref()?)))
+        .collect();
+    let pairs: Vec<_> = pairs.into_iter().collect();
+    let mut inserted = HashSet::new();
+    for chunk in pairs.chunks(rows_per_statement(2)) {
+        let rows = chunk.iter().map(|(issue_id, key)| issue_user::ActiveModel {
+            issue_id: Set(*issue_id),
+            user_key: Set((*key).to_owned()),
+            ..Default::default()
+        });
+        let result = issue_user::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([issue_user::Column::IssueId, issue_user::Column::UserKey])
+            .exec_with_returning_many(db)
+            .await?;
+        if let sea_orm::TryInsertResult::Inserted(rows) = result {
+            inserted.extend(rows.into_iter().map(|row| (row.issue_id, row.user_key)));
+        }
+    }
+    Ok(inserted)
+}
+
+async fn open_issue(db: &impl ConnectionTrait, new: &NewEvent) -> Result<issue::Model, DbErr> {
+    issue::ActiveModel {
+        project_id: Set(new.project_id.get()),
         title: Set(new.title.clone()),
-        payload: Set(new.payload.clone()),
+        culprit: Set(new.culprit.clone()),
+        level: Set(new.level.as_str().to_owned()),
+        status: Set(IssueStatus::Unresolved.as_str().to_owned()),
+        first_seen: Set(new.timestamp),
+        last_seen: Set(new.timestamp),
+        event_count: Set(1),
+        grouping_version: Set(new.grouping_version.to_owned()),
+        first_release: Set(new.release.clone()),
+        last_release: Set(new.release.clone()),
+        user_count: Set(i64::from(new.user_key.is_some())),
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    store_attachments(db, new.project_id, &new.event_id, &new.attachments, new.received).await?;
-    let event = EventSummary {
-        event_id: row.event_id,
-        issue_id: issue.id,
-        timestamp: row.timestamp,
-        received: row.received,
-        level: new.level,
-        title: row.title,
+    .await
+}
+
+/// Counts the event on its issue (the issue takes the latest event's title, culprit, level and
+/// release) and lets triage reopen it; returns the activity entry when it did.
+async fn count_another_event(
+    db: &impl ConnectionTrait,
+    issue: &mut issue::Model,
+    new: &NewEvent,
+    new_user: bool,
+) -> Result<Option<Activity>, DbErr> {
+    let counts = Counts { events: issue.event_count + 1, users: issue.user_count + i64::from(new_user) };
+    let later_release = match (&issue.resolved_in_release, &new.release) {
+        (Some(resolved_in), Some(release)) => is_later_release(db, issue.project_id, release, resolved_in).await?,
+        _ => false,
     };
-    Ok(Some(Recorded { issue, created, event, reopened }))
+    let reopen = triage::on_event(&triage_of(issue), counts, new.received, later_release);
+    let is_latest = new.timestamp >= issue.last_seen;
+    issue.event_count = counts.events;
+    issue.user_count = counts.users;
+    issue.first_seen = Ord::min(issue.first_seen, new.timestamp);
+    issue.last_seen = Ord::max(issue.last_seen, new.timestamp);
+    if is_latest {
+        issue.title.clone_from(&new.title);
+        issue.culprit.clone_from(&new.culprit);
+        issue.level = new.level.as_str().to_owned();
+        if new.release.is_some() {
+            issue.last_release.clone_from(&new.release);
+        }
+    }
+    let Some((triage, transition)) = reopen else { return Ok(None) };
+    put_triage(issue, &triage);
+    let kind = match transition {
+        Transition::Regressed => ActivityKind::Regressed { release: new.release.clone() },
+        Transition::Escalated => ActivityKind::Escalated,
+    };
+    Ok(Some(activity::record(db, issue.id, None, kind, new.received).await?))
+}
+
+/// The update of what the batch changed on the issue, and only that: a teammate's decision on
+/// another column is left alone.
+fn changes(before: &issue::Model, after: &issue::Model) -> issue::ActiveModel {
+    let mut row = before.clone().into_active_model();
+    macro_rules! changed {
+        ($($field:ident),*) => {$(
+            if before.$field != after.$field {
+                row.$field = Set(after.$field.clone());
+            }
+        )*};
+    }
+    changed!(
+        event_count,
+        user_count,
+        first_seen,
+        last_seen,
+        title,
+        culprit,
+        level,
+        last_release,
+        status,
+        substatus,
+        resolved_in_release,
+        ignored_until,
+        ignored_until_events,
+        ignored_until_users
+    );
+    row
+}
+
+async fn insert_events(db: &impl ConnectionTrait, fresh: &[&NewEvent], owners: &[i64]) -> Result<(), DbErr> {
+    let events: Vec<(&NewEvent, i64)> = fresh.iter().copied().zip(owners.iter().copied()).collect();
+    for chunk in events.chunks(rows_per_statement(8)) {
+        let rows = chunk.iter().map(|(new, issue_id)| event::ActiveModel {
+            project_id: Set(new.project_id.get()),
+            issue_id: Set(*issue_id),
+            event_id: Set(new.event_id.clone()),
+            timestamp: Set(new.timestamp),
+            received: Set(new.received),
+            level: Set(new.level.as_str().to_owned()),
+            title: Set(new.title.clone()),
+            payload: Set(new.payload.clone()),
+            ..Default::default()
+        });
+        event::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+async fn insert_hashes(db: &impl ConnectionTrait, learned: &[(i64, String, i64)]) -> Result<(), DbErr> {
+    for chunk in learned.chunks(rows_per_statement(3)) {
+        let rows = chunk.iter().map(|(project_id, hash, issue_id)| issue_hash::ActiveModel {
+            project_id: Set(*project_id),
+            hash: Set(hash.clone()),
+            issue_id: Set(*issue_id),
+            ..Default::default()
+        });
+        issue_hash::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
 }
 
 pub async fn store_attachments(
@@ -122,71 +422,6 @@ pub async fn store_attachments(
         .await?;
     }
     Ok(())
-}
-
-async fn open_issue(db: &impl ConnectionTrait, new: &NewEvent) -> Result<issue::Model, DbErr> {
-    issue::ActiveModel {
-        project_id: Set(new.project_id.get()),
-        title: Set(new.title.clone()),
-        culprit: Set(new.culprit.clone()),
-        level: Set(new.level.as_str().to_owned()),
-        status: Set(IssueStatus::Unresolved.as_str().to_owned()),
-        first_seen: Set(new.timestamp),
-        last_seen: Set(new.timestamp),
-        event_count: Set(1),
-        grouping_version: Set(new.grouping.version.to_owned()),
-        first_release: Set(new.release.clone()),
-        last_release: Set(new.release.clone()),
-        user_count: Set(i64::from(new.user_key.is_some())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-}
-
-/// Counts the event on its issue (the issue takes the latest event's title, culprit, level and
-/// release) and lets triage reopen it.
-async fn count_another_event(
-    db: &impl ConnectionTrait,
-    issue: issue::Model,
-    new: &NewEvent,
-    new_user: bool,
-) -> Result<(issue::Model, Option<Activity>), DbErr> {
-    let counts = Counts { events: issue.event_count + 1, users: issue.user_count + i64::from(new_user) };
-    let later_release = match (&issue.resolved_in_release, &new.release) {
-        (Some(resolved_in), Some(release)) => is_later_release(db, issue.project_id, release, resolved_in).await?,
-        _ => false,
-    };
-    let reopen = triage::on_event(&triage_of(&issue), counts, new.received, later_release);
-    let is_latest = new.timestamp >= issue.last_seen;
-    let first_seen = Ord::min(issue.first_seen, new.timestamp);
-    let last_seen = Ord::max(issue.last_seen, new.timestamp);
-    let issue_id = issue.id;
-    let mut row = issue.into_active_model();
-    row.event_count = Set(counts.events);
-    row.user_count = Set(counts.users);
-    row.first_seen = Set(first_seen);
-    row.last_seen = Set(last_seen);
-    if is_latest {
-        row.title = Set(new.title.clone());
-        row.culprit = Set(new.culprit.clone());
-        row.level = Set(new.level.as_str().to_owned());
-        if new.release.is_some() {
-            row.last_release = Set(new.release.clone());
-        }
-    }
-    let activity = match reopen {
-        Some((triage, transition)) => {
-            set_triage(&mut row, &triage);
-            let kind = match transition {
-                Transition::Regressed => ActivityKind::Regressed { release: new.release.clone() },
-                Transition::Escalated => ActivityKind::Escalated,
-            };
-            Some(activity::record(db, issue_id, None, kind, new.received).await?)
-        }
-        None => None,
-    };
-    Ok((row.update(db).await?, activity))
 }
 
 /// Ignored issues whose ignore period ended by `now` become unresolved again.
@@ -219,6 +454,16 @@ pub fn triage_of(issue: &issue::Model) -> Triage {
     }
 }
 
+/// Puts the triage fields on an issue being changed in memory.
+fn put_triage(issue: &mut issue::Model, triage: &Triage) {
+    issue.status = triage.status.as_str().to_owned();
+    issue.substatus = triage.substatus.map(|s| s.as_str().to_owned());
+    issue.resolved_in_release.clone_from(&triage.resolved_in_release);
+    issue.ignored_until = triage.ignored_until;
+    issue.ignored_until_events = triage.ignored_until_events;
+    issue.ignored_until_users = triage.ignored_until_users;
+}
+
 pub fn set_triage(row: &mut issue::ActiveModel, triage: &Triage) {
     row.status = Set(triage.status.as_str().to_owned());
     row.substatus = Set(triage.substatus.map(|s| s.as_str().to_owned()));
@@ -226,25 +471,6 @@ pub fn set_triage(row: &mut issue::ActiveModel, triage: &Triage) {
     row.ignored_until = Set(triage.ignored_until);
     row.ignored_until_events = Set(triage.ignored_until_events);
     row.ignored_until_users = Set(triage.ignored_until_users);
-}
-
-async fn remember_release(
-    db: &impl ConnectionTrait,
-    project_id: i64,
-    version: &str,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let row = release::ActiveModel {
-        project_id: Set(project_id),
-        version: Set(version.to_owned()),
-        first_seen: Set(at),
-        ..Default::default()
-    };
-    release::Entity::insert(row)
-        .on_conflict_do_nothing_on([release::Column::ProjectId, release::Column::Version])
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Whether `release` was first seen after `than`.
@@ -266,47 +492,3 @@ async fn is_later_release(
     })
 }
 
-/// Whether the user is new to the issue.
-async fn remember_user(db: &impl ConnectionTrait, issue_id: i64, user_key: &str) -> Result<bool, DbErr> {
-    let row =
-        issue_user::ActiveModel { issue_id: Set(issue_id), user_key: Set(user_key.to_owned()), ..Default::default() };
-    let inserted = issue_user::Entity::insert(row)
-        .on_conflict_do_nothing_on([issue_user::Column::IssueId, issue_user::Column::UserKey])
-        .exec(db)
-        .await?;
-    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(_)))
-}
-
-async fn count_tags_and_hour(db: &impl ConnectionTrait, issue_id: i64, new: &NewEvent) -> Result<(), DbErr> {
-    // One statement for all the event's tags (one value per key, so no row is hit twice).
-    let rows = new.tags.iter().map(|(key, value)| issue_tag::ActiveModel {
-        issue_id: Set(issue_id),
-        key: Set(key.clone()),
-        value: Set(value.clone()),
-        count: Set(1),
-        last_seen: Set(new.timestamp),
-        ..Default::default()
-    });
-    if !new.tags.is_empty() {
-        issue_tag::Entity::insert_many(rows)
-            .on_conflict(
-                OnConflict::columns([issue_tag::Column::IssueId, issue_tag::Column::Key, issue_tag::Column::Value])
-                    .value(issue_tag::Column::Count, Expr::col((issue_tag::Entity, issue_tag::Column::Count)).add(1))
-                    .update_column(issue_tag::Column::LastSeen)
-                    .to_owned(),
-            )
-            .exec(db)
-            .await?;
-    }
-    let hour = new.timestamp.duration_trunc(TimeDelta::hours(1)).unwrap_or(new.timestamp);
-    let row = issue_hour::ActiveModel { issue_id: Set(issue_id), hour: Set(hour), count: Set(1), ..Default::default() };
-    issue_hour::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([issue_hour::Column::IssueId, issue_hour::Column::Hour])
-                .value(issue_hour::Column::Count, Expr::col((issue_hour::Entity, issue_hour::Column::Count)).add(1))
-                .to_owned(),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
-}

@@ -1,27 +1,25 @@
 //! The single writer. Ingest handlers hand it events through a bounded queue; it stores many
 //! in one transaction and answers each handler only after that transaction committed, so an
-//! acknowledged event is durable. After the commit it publishes what changed to the live hub.
+//! acknowledged event is durable. After the commit it publishes what changed through the
+//! function it was started with (the live hub's, which the store does not know).
 
-use super::entities::issue;
-use super::{issues, record, retention};
-use crate::broadcast::LiveHub;
-use crate::ingest::fingerprint::Grouping;
-use crate::ingest::tags;
+use super::hash_issues::HashIssues;
+use super::record::{self, Touched};
+use super::{issues, retention};
 use app::event::Event;
 use app::live::LiveChange;
-use app::model::{EventSummary, Level};
+use app::model::Level;
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
 use sea_orm::{DatabaseConnection, DbErr};
-use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 /// zstd level for stored payloads: fast, and about 4× smaller than the JSON.
 const PAYLOAD_COMPRESSION_LEVEL: i32 = 3;
 
-/// An event ready to be stored: everything the writer needs, computed before it is queued so
-/// the writer only writes.
+/// An event ready to be stored: everything the writer needs, computed before it is queued (by
+/// the ingest pipeline) so the writer only writes.
 #[derive(Debug)]
 pub struct NewEvent {
     pub project_id: ProjectId,
@@ -31,7 +29,10 @@ pub struct NewEvent {
     pub level: Level,
     pub title: String,
     pub culprit: String,
-    pub grouping: Grouping,
+    /// The fingerprint hashes, the primary first: the event joins the issue owning any.
+    pub hashes: Vec<String>,
+    /// The grouping rules that made them, kept on a new issue.
+    pub grouping_version: &'static str,
     pub release: Option<String>,
     /// The affected user (`id:…`, `email:…`, `username:…` or `ip:…`).
     pub user_key: Option<String>,
@@ -51,31 +52,10 @@ pub struct NewAttachment {
     pub data: Vec<u8>,
 }
 
-impl NewEvent {
-    pub fn new(
-        project_id: ProjectId,
-        event: &Event,
-        grouping: Grouping,
-        attachments: Vec<NewAttachment>,
-    ) -> Result<Self, std::io::Error> {
-        let json = serde_json::to_vec(event)?;
-        let payload = zstd::encode_all(&json[..], PAYLOAD_COMPRESSION_LEVEL)?;
-        Ok(NewEvent {
-            project_id,
-            event_id: event.event_id.clone(),
-            timestamp: event.timestamp,
-            received: event.received,
-            level: event.level,
-            title: event.title(),
-            culprit: event.culprit(),
-            grouping,
-            release: event.release.clone(),
-            user_key: tags::user_key(event),
-            tags: tags::of(event),
-            payload,
-            attachments,
-        })
-    }
+/// The normalized event as it is stored: zstd-compressed JSON.
+pub fn encode_payload(event: &Event) -> Result<Vec<u8>, std::io::Error> {
+    let json = serde_json::to_vec(event)?;
+    zstd::encode_all(&json[..], PAYLOAD_COMPRESSION_LEVEL)
 }
 
 /// Reads a stored payload back into the event.
@@ -122,20 +102,21 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer task. It ends once every handle is dropped and the queue is drained.
+    /// After each commit it calls `publish` with what changed.
     pub fn start(
         db: DatabaseConnection,
-        hub: LiveHub,
+        publish: impl Fn(Vec<LiveChange>) + Send + 'static,
         queue_size: usize,
         batch_size: usize,
     ) -> (Writer, JoinHandle<()>) {
         let (queue, jobs) = mpsc::channel(queue_size.max(1));
-        let task = tokio::spawn(run(db, hub, jobs, batch_size.max(1)));
+        let task = tokio::spawn(run(db, publish, jobs, batch_size.max(1)));
         (Writer { queue }, task)
     }
 
     /// Queues the event and waits until the transaction holding it committed.
-    pub async fn store(&self, event: NewEvent) -> Result<(), StoreError> {
-        self.submit(Write::Event(Box::new(event))).await.map(|_| ())
+    pub async fn store(&self, event: Box<NewEvent>) -> Result<(), StoreError> {
+        self.submit(Write::Event(event)).await.map(|_| ())
     }
 
     /// Deletes one chunk of what is past retention; returns how many events went.
@@ -168,23 +149,29 @@ impl Writer {
     }
 }
 
-async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>, batch_size: usize) {
+async fn run(
+    db: DatabaseConnection,
+    publish: impl Fn(Vec<LiveChange>),
+    mut jobs: mpsc::Receiver<Job>,
+    batch_size: usize,
+) {
     let mut batch = Vec::with_capacity(batch_size);
+    let mut known = HashIssues::default();
     while jobs.recv_many(&mut batch, batch_size).await > 0 {
-        let outcomes = match write_batch(&db, &batch).await {
-            Ok((changes, deleted)) => {
-                hub.publish(changes);
-                deleted.into_iter().map(Ok).collect()
+        let outcomes = match write_batch(&db, &batch, &mut known).await {
+            Ok((changes, counts)) => {
+                publish(changes);
+                counts.into_iter().map(Ok).collect()
             }
             Err(err) if batch.len() > 1 => {
                 // One bad event must not cost the others: store them one by one.
                 tracing::warn!(events = batch.len(), "storing a batch failed, retrying one by one: {err}");
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for job in &batch {
-                    outcomes.push(match write_batch(&db, std::slice::from_ref(job)).await {
-                        Ok((changes, deleted)) => {
-                            hub.publish(changes);
-                            Ok(deleted.first().copied().unwrap_or_default())
+                    outcomes.push(match write_batch(&db, std::slice::from_ref(job), &mut known).await {
+                        Ok((changes, counts)) => {
+                            publish(changes);
+                            Ok(counts.first().copied().unwrap_or_default())
                         }
                         Err(err) => {
                             tracing::error!("storing an event failed: {err}");
@@ -208,37 +195,39 @@ async fn run(db: DatabaseConnection, hub: LiveHub, mut jobs: mpsc::Receiver<Job>
     tracing::debug!("writer stopped");
 }
 
-/// Stores the batch in one transaction. Returns what changed (per issue touched: the issue,
-/// its new events and activity), and per job the number of events or issues it changed.
-async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<(Vec<LiveChange>, Vec<u64>), DbErr> {
+/// Stores the batch in one transaction: its events together, then its other jobs in order.
+/// Returns what changed (per issue touched: the issue, its new events and activity), and per
+/// job the number of events or issues it changed. `known` learns the batch's hashes once it
+/// committed, and forgets all when retention deleted something.
+async fn write_batch(
+    db: &DatabaseConnection,
+    batch: &[Job],
+    known: &mut HashIssues,
+) -> Result<(Vec<LiveChange>, Vec<u64>), DbErr> {
     let txn = super::begin_write(db).await?;
-    let mut touched: BTreeMap<i64, Touched> = BTreeMap::new();
-    let mut activity = Vec::new();
+    let events: Vec<&NewEvent> = batch
+        .iter()
+        .filter_map(|job| match &job.write {
+            Write::Event(new) => Some(&**new),
+            _ => None,
+        })
+        .collect();
+    let recorded = record::events(&txn, &events, known).await?;
+    let mut activity = recorded.activity;
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
+    let mut pruned = false;
     let mut counts = Vec::with_capacity(batch.len());
     for job in batch {
         counts.push(match &job.write {
-            Write::Event(new) => {
-                if let Some(recorded) = record::event(&txn, new).await? {
-                    let entry = touched.entry(recorded.issue.id).or_insert_with(|| Touched {
-                        created: recorded.created,
-                        issue: recorded.issue.clone(),
-                        events: Vec::new(),
-                    });
-                    let project_id = recorded.issue.project_id;
-                    activity.extend(recorded.reopened.map(|entry| (project_id, entry)));
-                    entry.issue = recorded.issue;
-                    entry.events.push(recorded.event);
-                }
-                0
-            }
+            Write::Event(_) => 0,
             Write::Attachments { project_id, event_id, attachments } => {
                 record::store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
                 0
             }
             Write::Prune(policy) => {
                 let (count, changed) = retention::prune(&txn, *policy).await?;
+                pruned |= count > 0;
                 changed_otherwise.extend(changed);
                 count
             }
@@ -254,10 +243,16 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<(Vec<Live
         });
     }
     txn.commit().await?;
+    if pruned {
+        known.forget();
+    } else {
+        known.learn(recorded.learned);
+    }
 
     let mut changes = Vec::new();
-    let recorded = issues::summaries(db, touched.values().map(|t| t.issue.clone()).collect()).await?;
-    for (touched, issue) in touched.into_values().zip(recorded) {
+    let touched: Vec<Touched> = recorded.issues.into_values().collect();
+    let summaries = issues::summaries(db, touched.iter().map(|t| t.issue.clone()).collect()).await?;
+    for (touched, issue) in touched.into_iter().zip(summaries) {
         let (project_id, issue_id) = (issue.project_id, issue.id);
         changes.push(if touched.created {
             LiveChange::IssueCreated { issue }
@@ -271,11 +266,4 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<(Vec<Live
     let changed_otherwise = issues::summaries(db, changed_otherwise).await?;
     changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
     Ok((changes, counts))
-}
-
-/// An issue the batch recorded events for.
-struct Touched {
-    created: bool,
-    issue: issue::Model,
-    events: Vec<EventSummary>,
 }

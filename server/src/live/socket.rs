@@ -11,8 +11,8 @@
 use crate::api::ApiError;
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::{AuthError, AuthState, Principal, access};
-use crate::broadcast::LiveHub;
-use crate::socket_counts::{SocketCounts, SocketSlot};
+use super::hub::LiveHub;
+use super::socket_counts::{SocketCounts, SocketSlot};
 use crate::state::AppState;
 use app::live::{LIVE_PATH, LiveChange, LiveUpdate};
 use axum::Router;

@@ -1,5 +1,5 @@
 //! The live hub: after the writer commits a batch it publishes what changed, and every open
-//! dashboard's [`crate::live_socket`] receives it. Publishing never waits for a client: each
+//! dashboard's [`super::socket`] receives it. Publishing never waits for a client: each
 //! client has a bounded backlog, and one that falls behind is told to resync instead. The hub
 //! also tells every socket when anyone's access changed, so each re-checks its own.
 
