@@ -93,7 +93,14 @@ fn main() -> anyhow::Result<()> {
                 BenchSuite::Ingest => "ingest",
                 BenchSuite::Query => "query",
             };
-            cmd::run(cmd::new("cargo").args(["bench", "--package", "server", "--bench", name, "--"]).args(args))?;
+            let mut bench = cmd::new("cargo");
+            bench.args(["bench", "--package", "server", "--bench", name, "--"]).args(args);
+            if let BenchSuite::Ingest = suite {
+                // The server runs as a process of its own, so its CPU is told apart from the load's.
+                cmd::run(cmd::new("cargo").args(["build", "--release", "--package", "server", "--bin", "faultline"]))?;
+                bench.arg("--server").arg(root.join("target/release/faultline"));
+            }
+            cmd::run(&mut bench)?;
         }
         Command::Seed { events, issues } => {
             let (events, issues) = (events.to_string(), issues.to_string());

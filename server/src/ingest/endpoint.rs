@@ -4,6 +4,10 @@
 //! with the event id) or rejected with an [`IngestError`] (filtered events are rejected but still
 //! answered 200, as Relay does).
 
+use super::error::IngestError;
+use super::outcomes::{Outcome, Reason, UNKNOWN_PROJECT};
+use super::pipeline::{self, Processed, Received};
+use super::{normalize, origins};
 use crate::state::AppState;
 use crate::store::projects::{self, IngestKey};
 use crate::store::writer::{NewAttachment, StoreError};
@@ -14,10 +18,6 @@ use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
-use super::error::IngestError;
-use super::outcomes::{Outcome, Reason, UNKNOWN_PROJECT};
-use super::pipeline::{self, Processed, Received};
-use super::{normalize, origins};
 use futures::FutureExt;
 use protocol::auth::{self, AuthError, AuthSources};
 use protocol::decompress::{self, Encoding};

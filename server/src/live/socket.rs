@@ -8,11 +8,11 @@
 //! its user's projects changed, it narrows (or widens) to them and tells the page to resync.
 //! Each user and each address may hold a bounded number of sockets.
 
+use super::hub::LiveHub;
+use super::socket_counts::{SocketCounts, SocketSlot};
 use crate::api::ApiError;
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::{AuthError, AuthState, Principal, access};
-use super::hub::LiveHub;
-use super::socket_counts::{SocketCounts, SocketSlot};
 use crate::state::AppState;
 use app::live::{LIVE_PATH, LiveChange, LiveUpdate};
 use axum::Router;

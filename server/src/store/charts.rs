@@ -4,13 +4,10 @@
 
 use super::entities::{issue, project_bucket};
 use super::issues;
-use app::chart::{Bar, ChartRange, FINE_MINUTES, HOUR_MINUTES, LevelBar, ProjectChart};
+use app::chart::{Bar, ChartRange, HOUR_MINUTES, LevelBar, ProjectChart};
 use app::model::Level;
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Issues listed as the range's top issues.
 const TOP_ISSUES: u64 = 5;

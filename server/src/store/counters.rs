@@ -18,6 +18,9 @@ pub fn rows_per_statement(columns: usize) -> usize {
     PARAMETERS / columns.max(1)
 }
 
+/// A chart bucket: project, minutes, start, level.
+type Bucket = (i64, i32, DateTime<Utc>, &'static str);
+
 #[derive(Default)]
 pub struct Counters {
     /// (issue, key, value) → (events, latest timestamp).
@@ -25,7 +28,7 @@ pub struct Counters {
     /// (issue, hour) → events.
     hours: HashMap<(i64, DateTime<Utc>), i64>,
     /// (project, minutes, start, level) → (events, issues opened).
-    buckets: HashMap<(i64, i32, DateTime<Utc>, &'static str), (i64, i64)>,
+    buckets: HashMap<Bucket, (i64, i64)>,
 }
 
 impl Counters {
@@ -35,7 +38,7 @@ impl Counters {
         for (key, value) in &new.tags {
             let count = self.tags.entry((issue_id, key.clone(), value.clone())).or_insert((0, at));
             count.0 += 1;
-            count.1 = count.1.max(at);
+            count.1 = Ord::max(count.1, at);
         }
         *self.hours.entry((issue_id, truncated(at, 60))).or_default() += 1;
         for minutes in [FINE_MINUTES, HOUR_MINUTES] {
@@ -105,7 +108,10 @@ impl Counters {
                         project_bucket::Column::Start,
                         project_bucket::Column::Level,
                     ])
-                    .value(project_bucket::Column::Events, added(project_bucket::Entity, project_bucket::Column::Events))
+                    .value(
+                        project_bucket::Column::Events,
+                        added(project_bucket::Entity, project_bucket::Column::Events),
+                    )
                     .value(
                         project_bucket::Column::NewIssues,
                         added(project_bucket::Entity, project_bucket::Column::NewIssues),

@@ -186,7 +186,10 @@ async fn issues_of(
             None => {
                 let opened = open_issue(db, new).await?;
                 let id = opened.id;
-                issues.insert(id, IssueState { before: opened.clone(), issue: opened, created: true, events: Vec::new() });
+                issues.insert(
+                    id,
+                    IssueState { before: opened.clone(), issue: opened, created: true, events: Vec::new() },
+                );
                 id
             }
         };
@@ -257,11 +260,8 @@ async fn remember_users(
     fresh: &[&NewEvent],
     owners: &[i64],
 ) -> Result<HashSet<(i64, String)>, DbErr> {
-    let pairs: BTreeSet<(i64, &str)> = fresh
-        .iter()
-        .zip(owners)
-        .filter_map(|(new, &issue_id)| Some((issue_id, new.user_key.as_deref()?)))
-        .collect();
+    let pairs: BTreeSet<(i64, &str)> =
+        fresh.iter().zip(owners).filter_map(|(new, &issue_id)| Some((issue_id, new.user_key.as_deref()?))).collect();
     let pairs: Vec<_> = pairs.into_iter().collect();
     let mut inserted = HashSet::new();
     for chunk in pairs.chunks(rows_per_statement(2)) {
@@ -491,4 +491,3 @@ async fn is_later_release(
         _ => false,
     })
 }
-

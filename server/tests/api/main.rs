@@ -27,4 +27,5 @@ mod sign_in_limits;
 mod startup;
 mod times;
 mod triage;
+mod writer_batches;
 mod writer_queue;
