@@ -1,7 +1,7 @@
 //! The API's error type: a status, a stable code and a message; database details stay in the log.
 
 use crate::auth::AuthError;
-use crate::auth::hashing::Busy;
+use crate::auth::passwords::Busy;
 use crate::auth::passwords::PasswordError;
 use crate::error::error_response;
 use axum::http::{HeaderValue, StatusCode, header};

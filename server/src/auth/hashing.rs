@@ -4,7 +4,7 @@
 //! and since only those threads ever hash, the allocator keeps at most their few blocks (on the
 //! shared blocking pool every thread that once hashed kept one).
 
-use super::passwords::{self, PasswordError};
+use super::passwords::{self, Busy, PasswordError};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,11 +12,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 const THREADS: usize = 4;
 /// Passwords waiting for a thread before further ones are refused.
 const WAITING: usize = 32;
-
-/// Too many passwords are being checked right now: retry in a second.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("too many sign-ins at once; retry in a second")]
-pub struct Busy;
 
 type Job = Box<dyn FnOnce() + Send>;
 

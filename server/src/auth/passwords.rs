@@ -2,11 +2,15 @@
 //! threads; requests hash through the [`super::hashing::HashingGate`], which bounds how many run
 //! at once, the command line directly.
 
-use super::hashing::Busy;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::cell::RefCell;
 use std::sync::LazyLock;
+
+/// Too many passwords are being checked right now: retry in a second.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("too many sign-ins at once; retry in a second")]
+pub struct Busy;
 
 pub const MIN_LENGTH: usize = 8;
 const MAX_LENGTH: usize = 1024;

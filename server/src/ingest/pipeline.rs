@@ -4,8 +4,8 @@
 
 use super::error::IngestError;
 use super::{filters, fingerprint, normalize, scrub, tags};
+use crate::store::new_event::{self, NewAttachment, NewEvent};
 use crate::store::projects::IngestSettings;
-use crate::store::writer::{self, NewAttachment, NewEvent};
 use app::event::Event;
 use chrono::{DateTime, Utc};
 use protocol::ids::{EventId, ProjectId};
@@ -73,7 +73,7 @@ pub fn prepare(
         release: event.release.clone(),
         user_key: tags::user_key(event),
         tags: tags::of(event),
-        payload: writer::encode_payload(event)?,
+        payload: new_event::encode_payload(event)?,
         attachments,
     })
 }

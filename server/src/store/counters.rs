@@ -3,7 +3,7 @@
 //! hourly, by level, with the issues each bucket opened).
 
 use super::entities::{issue_hour, issue_tag, project_bucket};
-use super::writer::NewEvent;
+use super::new_event::NewEvent;
 use app::chart::{FINE_MINUTES, HOUR_MINUTES};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict};

@@ -1,7 +1,7 @@
 //! Reading stored events and their attachments.
 
 use super::entities::{attachment, event};
-use super::writer::decode_payload;
+use super::new_event::decode_payload;
 use app::model::{AttachmentInfo, EventDetail, EventNeighbors, EventSummary, Level};
 use protocol::ids::ProjectId;
 use sea_orm::sea_query::{Expr, ExprTrait};

@@ -13,6 +13,7 @@ pub mod invites;
 pub mod issues;
 pub mod members;
 mod migrations;
+pub mod new_event;
 pub mod projects;
 pub mod record;
 pub mod retention;

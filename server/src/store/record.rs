@@ -11,7 +11,7 @@ use super::activity;
 use super::counters::{Counters, rows_per_statement};
 use super::entities::{attachment, event, issue, issue_hash, issue_user, release};
 use super::hash_issues::HashIssues;
-use super::writer::{NewAttachment, NewEvent};
+use super::new_event::{NewAttachment, NewEvent};
 use crate::triage::{self, Counts, Transition, Triage};
 use app::dto::{Activity, ActivityKind};
 use app::model::{EventSummary, IssueStatus, Substatus};

@@ -276,7 +276,7 @@ impl TestApp {
             .one(&self.db)
             .await
             .expect("find event")?;
-        let decoded = server::store::writer::decode_payload(&row.payload).expect("payload decodes");
+        let decoded = server::store::new_event::decode_payload(&row.payload).expect("payload decodes");
         Some((row, decoded))
     }
 }
