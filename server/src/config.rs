@@ -93,6 +93,10 @@ pub struct Settings {
     #[arg(long, env = "FAULTLINE_INGEST_QUEUE", default_value_t = 4096)]
     pub ingest_queue: usize,
 
+    /// Bytes of events and attachments waiting for the writer before ingestion answers 503.
+    #[arg(long, env = "FAULTLINE_INGEST_QUEUE_BYTES", default_value_t = 64 * MIB)]
+    pub ingest_queue_bytes: usize,
+
     /// Most events the writer stores in one transaction.
     #[arg(long, env = "FAULTLINE_WRITE_BATCH", default_value_t = 512)]
     pub write_batch: usize,

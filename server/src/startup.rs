@@ -75,7 +75,13 @@ impl Application {
             let hub = hub.clone();
             move |changes| hub.publish(changes)
         };
-        let (writer, writer_task) = Writer::start(db.clone(), publish, settings.ingest_queue, settings.write_batch);
+        let (writer, writer_task) = Writer::start(
+            db.clone(),
+            publish,
+            settings.ingest_queue,
+            settings.ingest_queue_bytes,
+            settings.write_batch,
+        );
         let sessions = SessionPolicy {
             idle: chrono::Duration::hours(settings.session_idle_hours),
             absolute: chrono::Duration::days(settings.session_max_days),

@@ -11,7 +11,8 @@ use app::live::LiveChange;
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -42,31 +43,41 @@ struct Job {
     write: Write,
     /// How many events the job deleted (prunes) or issues it woke.
     done: oneshot::Sender<Result<u64, StoreError>>,
+    /// Its share of the queue's bytes, given back once it is answered.
+    _bytes: Option<OwnedSemaphorePermit>,
 }
 
 /// A handle to the writer task; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
     queue: mpsc::Sender<Job>,
+    /// KiB the queued jobs may hold, events and attachments.
+    kib: Arc<Semaphore>,
+    /// All of them: a job larger than the queue still gets in, alone.
+    queue_kib: u32,
 }
 
 impl Writer {
     /// Starts the writer task. It ends once every handle is dropped and the queue is drained.
-    /// After each commit it calls `publish` with what changed.
+    /// After each commit it calls `publish` with what changed. The queue holds at most
+    /// `queue_size` jobs and `queue_bytes` of events and attachments.
     pub fn start(
         db: DatabaseConnection,
         publish: impl Fn(Vec<LiveChange>) + Send + 'static,
         queue_size: usize,
+        queue_bytes: usize,
         batch_size: usize,
     ) -> (Writer, JoinHandle<()>) {
         let (queue, jobs) = mpsc::channel(queue_size.max(1));
         let task = tokio::spawn(run(db, publish, jobs, batch_size.max(1)));
-        (Writer { queue }, task)
+        let queue_kib = u32::try_from(queue_bytes / 1024).unwrap_or(u32::MAX).clamp(1, Semaphore::MAX_PERMITS as u32);
+        (Writer { queue, kib: Arc::new(Semaphore::new(queue_kib as usize)), queue_kib }, task)
     }
 
     /// Queues the event and waits until the transaction holding it committed.
     pub async fn store(&self, event: Box<NewEvent>) -> Result<(), StoreError> {
-        self.submit(Write::Event(event)).await.map(|_| ())
+        let bytes = event.size();
+        self.submit_sized(Write::Event(event), bytes).await.map(|_| ())
     }
 
     /// Deletes one chunk of what is past retention; returns how many events went.
@@ -86,12 +97,24 @@ impl Writer {
         event_id: String,
         attachments: Vec<NewAttachment>,
     ) -> Result<(), StoreError> {
-        self.submit(Write::Attachments { project_id, event_id, attachments }).await.map(|_| ())
+        let bytes = attachments.iter().map(|file| file.data.len()).sum();
+        self.submit_sized(Write::Attachments { project_id, event_id, attachments }, bytes).await.map(|_| ())
     }
 
     async fn submit(&self, write: Write) -> Result<u64, StoreError> {
+        self.enqueue(write, None).await
+    }
+
+    /// Queues a job holding `bytes`, if the queue has room for them.
+    async fn submit_sized(&self, write: Write, bytes: usize) -> Result<u64, StoreError> {
+        let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.queue_kib);
+        let held = self.kib.clone().try_acquire_many_owned(kib).map_err(|_| StoreError::QueueFull)?;
+        self.enqueue(write, Some(held)).await
+    }
+
+    async fn enqueue(&self, write: Write, bytes: Option<OwnedSemaphorePermit>) -> Result<u64, StoreError> {
         let (done, committed) = oneshot::channel();
-        self.queue.try_send(Job { write, done }).map_err(|err| match err {
+        self.queue.try_send(Job { write, done, _bytes: bytes }).map_err(|err| match err {
             mpsc::error::TrySendError::Full(_) => StoreError::QueueFull,
             mpsc::error::TrySendError::Closed(_) => StoreError::Stopped,
         })?;

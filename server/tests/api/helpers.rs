@@ -77,6 +77,7 @@ pub struct Options {
     pub max_envelope_bytes: Option<usize>,
     pub max_attachment_bytes: Option<usize>,
     pub ingest_queue: Option<usize>,
+    pub ingest_queue_bytes: Option<usize>,
     pub write_batch: Option<usize>,
     /// Start like a fresh install: no user at all.
     pub without_owner: bool,
@@ -104,6 +105,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
     if let Some(size) = options.ingest_queue {
         settings.ingest_queue = size;
+    }
+    if let Some(bytes) = options.ingest_queue_bytes {
+        settings.ingest_queue_bytes = bytes;
     }
     if let Some(size) = options.write_batch {
         settings.write_batch = size;
