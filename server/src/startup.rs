@@ -104,6 +104,7 @@ impl Application {
                 max_attachment_bytes: settings.max_attachment_bytes,
                 default_rate_limit_per_minute: settings.key_rate_limit,
             },
+            ingest_keys: Arc::default(),
             outcomes: Arc::default(),
             rate_limiter: Arc::default(),
             login_limiter: Arc::default(),

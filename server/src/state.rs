@@ -7,6 +7,7 @@ use crate::auth::hashing::HashingGate;
 use crate::auth::hosts::AllowedHosts;
 use crate::auth::login_limit::LoginLimiter;
 use crate::auth::sessions::SessionPolicy;
+use crate::ingest::key_cache::KeyCache;
 use crate::ingest::outcomes::Outcomes;
 use crate::ingest::{Limits, RateLimiter};
 use crate::live::hub::LiveHub;
@@ -29,6 +30,8 @@ pub struct AppState {
     /// How often a live socket re-checks its session when nothing told it to.
     pub socket_recheck: Duration,
     pub limits: Limits,
+    /// DSN keys looked up lately; the API empties it when a key or a project's settings change.
+    pub ingest_keys: Arc<KeyCache>,
     pub outcomes: Arc<Outcomes>,
     pub rate_limiter: Arc<RateLimiter>,
     pub login_limiter: Arc<LoginLimiter>,

@@ -57,6 +57,7 @@ async fn update(
     let label = body.label.as_deref().map(|label| super::fields::name(label, "key label")).transpose()?;
     let row = projects::key(&state.db, id, key_id).await?.ok_or(ApiError::NotFound("key"))?;
     let row = projects::update_key(&state.db, row, label.as_deref(), body.active, body.rate_limit_per_minute).await?;
+    state.ingest_keys.forget();
     Ok(Json(projects::key_info(row, &state.public_url)))
 }
 
@@ -71,5 +72,6 @@ async fn rotate(
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
     let row = projects::key(&state.db, id, key_id).await?.ok_or(ApiError::NotFound("key"))?;
     let row = projects::rotate_key(&state.db, row).await?;
+    state.ingest_keys.forget();
     Ok(Json(projects::key_info(row, &state.public_url)))
 }

@@ -102,6 +102,7 @@ async fn update(
         body.platform = Some(valid_platform(platform)?);
     }
     let updated = projects::update(&state.db, row, &body).await?;
+    state.ingest_keys.forget();
     Ok(Json(projects::settings(&updated)))
 }
 
@@ -120,6 +121,7 @@ async fn delete(
         return Err(ApiError::Invalid("type the project's name to confirm".into()));
     }
     projects::delete(&state.db, id).await?;
+    state.ingest_keys.forget();
     state.hub.access_changed();
     tracing::info!(project_id = id, user_id = principal.user_id, "project deleted");
     Ok(NoContent)

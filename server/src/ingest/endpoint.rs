@@ -26,6 +26,7 @@ use protocol::envelope::{self, Envelope};
 use protocol::ids::{EventId, ProjectId, PublicKey};
 use serde::Serialize;
 use std::panic::AssertUnwindSafe;
+use std::time::Instant;
 
 /// Most bytes of an envelope's first lines decoded before the rest: to find its DSN before the key
 /// is known, or its first item's type for a key over its limit.
@@ -219,10 +220,20 @@ async fn authenticate(
     project_id: Option<ProjectId>,
     headers: &HeaderMap,
 ) -> Result<IngestKey, IngestError> {
-    let found = projects::ingest_key(&state.db, key).await.map_err(|err| {
-        tracing::error!("looking up a DSN key failed: {err}");
-        IngestError::StorageUnavailable
-    })?;
+    let now = Instant::now();
+    let found = match state.ingest_keys.get(key, now) {
+        Some(cached) => Some(cached),
+        None => {
+            let found = projects::ingest_key(&state.db, key).await.map_err(|err| {
+                tracing::error!("looking up a DSN key failed: {err}");
+                IngestError::StorageUnavailable
+            })?;
+            if let Some(found) = &found {
+                state.ingest_keys.put(key, found.clone(), now);
+            }
+            found
+        }
+    };
     let key = found.filter(|key| project_id.is_none_or(|id| key.project_id == id)).ok_or(IngestError::UnknownKey)?;
     origins::check(headers, &key.settings.allowed_origins)?;
     Ok(key)

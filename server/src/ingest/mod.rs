@@ -6,6 +6,7 @@ pub mod endpoint;
 pub mod error;
 mod filters;
 pub mod fingerprint;
+pub mod key_cache;
 mod origins;
 pub mod outcomes;
 pub mod pipeline;

@@ -67,8 +67,9 @@ async fn a_disabled_key_is_refused_and_a_rotated_key_replaces_its_dsn() {
     };
     let key_url = app.url(&format!("/api/0/projects/{FIXTURE_PROJECT}/keys/{key_id}/"));
 
+    assert_eq!(send(old_key.clone(), 6).await, StatusCode::OK, "used, so ingestion remembers the key");
     app.client.patch(&key_url).json(&json!({"active": false, "label": "Paused"})).send().await.expect("disable");
-    assert_eq!(send(old_key.clone(), 1).await, StatusCode::FORBIDDEN);
+    assert_eq!(send(old_key.clone(), 1).await, StatusCode::FORBIDDEN, "refused at once, not a second later");
     app.client.patch(&key_url).json(&json!({"active": true})).send().await.expect("enable");
     assert_eq!(send(old_key.clone(), 2).await, StatusCode::OK);
 
