@@ -19,8 +19,10 @@ pub struct Retention {
 impl Retention {
     /// Deletes everything past retention now; returns how many events went.
     pub async fn run_once(&self, writer: &Writer) -> u64 {
+        let now = Utc::now();
         let policy = Policy {
-            older_than: Utc::now() - chrono::Duration::days(self.days),
+            now,
+            older_than: now - chrono::Duration::days(self.days),
             max_events_per_issue: self.max_events_per_issue,
             chunk: CHUNK,
         };

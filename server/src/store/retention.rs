@@ -1,8 +1,11 @@
 //! Deleting what is past retention, a chunk at a time: events older than the cutoff, then the
 //! oldest events of issues over their cap. The issues touched get their count, first and last
-//! seen recomputed from the events that remain; an issue with none left is deleted.
+//! seen recomputed from the events that remain; an issue with none left is deleted. Chart
+//! counters go once no chart reads them (with a day's margin): 5-minute ones after the last
+//! hour, hourly ones after the last 30 days.
 
-use super::entities::{attachment, event, issue};
+use super::entities::{attachment, event, issue, project_bucket};
+use app::chart::ChartRange;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -14,6 +17,8 @@ use std::collections::BTreeSet;
 /// What to delete.
 #[derive(Clone, Copy, Debug)]
 pub struct Policy {
+    /// When the policy is applied.
+    pub now: DateTime<Utc>,
     pub older_than: DateTime<Utc>,
     pub max_events_per_issue: u64,
     /// Most events deleted per call, so the writer is never held for long.
@@ -22,6 +27,15 @@ pub struct Policy {
 
 /// One chunk of deletions. Returns how many events went and the issues that remain changed.
 pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Vec<issue::Model>), DbErr> {
+    // A day's margin, so that a page drawn at this moment never misses a bucket.
+    let reads_since = |range: ChartRange| range.first_start(policy.now - chrono::TimeDelta::days(1));
+    for range in [ChartRange::Hour, ChartRange::Month] {
+        project_bucket::Entity::delete_many()
+            .filter(project_bucket::Column::Minutes.eq(range.counter_minutes()))
+            .filter(project_bucket::Column::Start.lt(reads_since(range)))
+            .exec(db)
+            .await?;
+    }
     let mut doomed: Vec<(i64, i64, i64, String)> = event::Entity::find()
         .select_only()
         .columns([event::Column::Id, event::Column::IssueId, event::Column::ProjectId, event::Column::EventId])

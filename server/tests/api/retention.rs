@@ -4,7 +4,7 @@
 use crate::helpers::{Options, TestApp, envelope_with_event, spawn_app, spawn_app_with};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 use serde_json::json;
-use server::store::entities::{attachment, event, issue};
+use server::store::entities::{attachment, event, issue, project_bucket};
 
 async fn send(app: &TestApp, n: u32, kind: &str) {
     let body = envelope_with_event(&format!("{n:032x}"), json!({"exception": [{"type": kind, "value": "boom"}]}));
@@ -73,4 +73,42 @@ async fn an_issue_keeps_only_its_newest_events_up_to_the_cap() {
     for oldest in [1u32, 2] {
         assert!(!ids.contains(&format!("{oldest:032x}")), "the oldest events went");
     }
+}
+
+#[tokio::test]
+async fn chart_counters_go_once_no_chart_reads_them() {
+    let app = spawn_app().await;
+    let now = chrono::Utc::now();
+    let bucket = |minutes: i32, ago: chrono::Duration| project_bucket::ActiveModel {
+        project_id: sea_orm::ActiveValue::Set(42),
+        minutes: sea_orm::ActiveValue::Set(minutes),
+        start: sea_orm::ActiveValue::Set(now - ago),
+        level: sea_orm::ActiveValue::Set("error".to_owned()),
+        events: sea_orm::ActiveValue::Set(1),
+        new_issues: sea_orm::ActiveValue::Set(0),
+        ..Default::default()
+    };
+    let minutes = chrono::Duration::minutes;
+    let rows = [
+        bucket(5, minutes(20)),
+        bucket(5, minutes(2 * 24 * 60)),
+        bucket(60, minutes(29 * 24 * 60)),
+        bucket(60, minutes(32 * 24 * 60)),
+    ];
+    project_bucket::Entity::insert_many(rows).exec(&app.db).await.expect("buckets");
+
+    assert_eq!(app.retention.run_once(&app.writer).await, 0, "no event is past retention");
+    let mut left: Vec<(i32, i64)> = project_bucket::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("buckets")
+        .iter()
+        .map(|row| (row.minutes, (now - row.start).num_days()))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [(5, 0), (60, 29)],
+        "the last hour's 5-minute counters and the month's hourly ones stay (a day's margin)"
+    );
 }
