@@ -4,7 +4,10 @@
 
 use app::model::Scope;
 use protocol::ids::{ProjectId, PublicKey};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Statement};
+use sea_orm::{
+    ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
+    Statement, TransactionTrait,
+};
 use server::config::Settings;
 use server::startup::Application;
 use server::store::entities::{event, issue};
@@ -356,4 +359,16 @@ fn with_database(url: &str, name: &str) -> String {
         Some(query) => format!("{server}/{name}?{query}"),
         None => format!("{server}/{name}"),
     }
+}
+
+/// Another connection takes the write lock, so the writer blocks on its next event until the
+/// returned transaction ends.
+pub async fn hold_the_writer(app: &TestApp) -> DatabaseTransaction {
+    let lock = app.db.begin().await.expect("begin");
+    match lock.get_database_backend() {
+        DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE issue IN EXCLUSIVE MODE").await,
+        _ => lock.execute_unprepared("UPDATE project SET name = name").await,
+    }
+    .expect("take the write lock");
+    lock
 }

@@ -2,8 +2,8 @@
 //! must be exactly what recording them one at a time records — counts, affected users, tags,
 //! hours, chart buckets, SDK retries counted once, and a regression reopening its issue once.
 
-use crate::helpers::{Options, TestApp, envelope_with_event, spawn_app_with};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, TransactionTrait};
+use crate::helpers::{Options, TestApp, envelope_with_event, hold_the_writer, spawn_app_with};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 use server::store::entities::{activity, issue, issue_hour, issue_tag, project_bucket};
 use std::collections::BTreeMap;
@@ -91,14 +91,7 @@ async fn record(write_batch: usize, one_batch: bool) -> Recorded {
     let resolved = app.db.execute_unprepared("UPDATE issue SET status = 'resolved'").await.expect("resolve");
     assert_eq!(resolved.rows_affected(), 1);
 
-    let lock = app.db.begin().await.expect("begin");
-    if one_batch {
-        match lock.get_database_backend() {
-            DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE issue IN EXCLUSIVE MODE").await,
-            _ => lock.execute_unprepared("UPDATE project SET name = name").await,
-        }
-        .expect("hold the writer");
-    }
+    let lock = if one_batch { Some(hold_the_writer(&app).await) } else { None };
     let requests: Vec<_> = events()
         .into_iter()
         .map(|body| {
@@ -107,7 +100,9 @@ async fn record(write_batch: usize, one_batch: bool) -> Recorded {
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(if one_batch { 500 } else { 0 })).await;
-    lock.rollback().await.expect("let the writer go");
+    if let Some(lock) = lock {
+        lock.rollback().await.expect("let the writer go");
+    }
     for request in requests {
         assert_eq!(request.await.expect("request"), 200);
     }

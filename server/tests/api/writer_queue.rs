@@ -1,24 +1,12 @@
 //! Back-pressure: when the writer cannot keep up, ingestion answers 503 with Retry-After instead
 //! of queueing without bound, and an acknowledged event is already stored.
 
-use crate::helpers::{Options, TestApp, envelope_with_event, spawn_app, spawn_app_with};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, TransactionTrait};
+use crate::helpers::{Options, envelope_with_event, hold_the_writer, spawn_app, spawn_app_with};
 use serde_json::json;
 use std::time::Duration;
 
 fn envelope(n: u32) -> String {
     envelope_with_event(&format!("{n:032x}"), json!({"message": format!("queued event {n}")}))
-}
-
-/// Another connection holds the write lock, so the writer blocks on its first event.
-async fn hold_the_writer(app: &TestApp) -> DatabaseTransaction {
-    let lock = app.db.begin().await.expect("begin");
-    match lock.get_database_backend() {
-        DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE issue IN EXCLUSIVE MODE").await,
-        _ => lock.execute_unprepared("UPDATE project SET name = name").await,
-    }
-    .expect("take the write lock");
-    lock
 }
 
 #[tokio::test]
