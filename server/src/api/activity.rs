@@ -2,16 +2,15 @@
 
 use super::ApiError;
 use super::extract::{Body, Id};
-use super::issues::{actor, publish, readable};
+use super::issues::{actor, readable};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
-use crate::store::{activity, decisions, members};
+use crate::store::{activity, members};
 use app::dto::{Activity, NewComment};
 use app::model::{Assignee, Role};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Json;
-use chrono::Utc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -51,8 +50,8 @@ async fn comment(
     if text.chars().count() > MAX_COMMENT_CHARS {
         return Err(ApiError::Invalid(format!("a comment has at most {MAX_COMMENT_CHARS} characters")));
     }
-    let entry = decisions::comment(&state.db, id, text, actor(&principal), Utc::now()).await?;
-    publish(&state, Vec::new(), vec![(issue.project_id, entry.clone())]);
+    let done = state.writer.comment(issue.project_id, id, text.to_owned(), actor(&principal)).await?;
+    let entry = done.activity.into_iter().next().ok_or(ApiError::Internal)?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 

@@ -4,6 +4,7 @@ use crate::auth::AuthError;
 use crate::auth::passwords::Busy;
 use crate::auth::passwords::PasswordError;
 use crate::error::error_response;
+use crate::store::writer::StoreError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
@@ -26,8 +27,8 @@ pub enum ApiError {
     BadQuery(app::search::ParseError),
     #[error("too many attempts, retry in {0} s")]
     TooManyAttempts(u64),
-    #[error("too many sign-ins at once; retry in a second")]
-    Busy,
+    #[error("{0}; retry in a second")]
+    Busy(&'static str),
     #[error("too many live connections open for this user or address")]
     TooManySockets,
     #[error("the server could not read or write its data")]
@@ -46,7 +47,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooManySockets => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Database(_) | ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,7 +63,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::BadQuery(_) => "invalid_query",
             ApiError::TooManyAttempts(_) => "too_many_attempts",
-            ApiError::Busy => "busy",
+            ApiError::Busy(_) => "busy",
             ApiError::TooManySockets => "too_many_sockets",
             ApiError::Database(_) | ApiError::Internal => "internal",
         }
@@ -77,7 +78,7 @@ impl IntoResponse for ApiError {
         let mut response = error_response(self.status(), self.code(), self.to_string());
         let retry_after = match self {
             ApiError::TooManyAttempts(seconds) => Some(seconds),
-            ApiError::Busy => Some(1),
+            ApiError::Busy(_) => Some(1),
             _ => None,
         };
         if let Some(seconds) = retry_after {
@@ -90,7 +91,7 @@ impl IntoResponse for ApiError {
 impl From<PasswordError> for ApiError {
     fn from(err: PasswordError) -> Self {
         match err {
-            PasswordError::Busy(_) => ApiError::Busy,
+            PasswordError::Busy(_) => ApiError::Busy(SIGN_INS),
             PasswordError::Hashing => {
                 tracing::error!("hashing a password failed");
                 ApiError::Internal
@@ -102,7 +103,19 @@ impl From<PasswordError> for ApiError {
 
 impl From<Busy> for ApiError {
     fn from(_: Busy) -> Self {
-        ApiError::Busy
+        ApiError::Busy(SIGN_INS)
+    }
+}
+
+const SIGN_INS: &str = "too many sign-ins at once";
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Refused(why) => ApiError::Invalid(why.to_owned()),
+            StoreError::QueueFull => ApiError::Busy("the server is busy storing events"),
+            StoreError::Stopped | StoreError::Failed => ApiError::Internal,
+        }
     }
 }
 

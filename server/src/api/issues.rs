@@ -6,13 +6,12 @@ use super::extract::{Body, Id, Params};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
 use crate::store::activity::Actor;
-use crate::store::decisions::{self, DecisionError};
+use crate::store::decisions::Request;
 use crate::store::entities::issue;
 use crate::store::search::{self, Searcher};
-use crate::store::{begin_write, issues, projects};
+use crate::store::{issues, projects};
 use app::chart::ChartRange;
-use app::dto::{Activity, BulkTriage, IssueDetail, TriageAction, Updated};
-use app::live::LiveChange;
+use app::dto::{BulkTriage, IssueDetail, TriageAction, Updated};
 use app::model::{IssueStatus, IssueSummary, Role};
 use app::search::{Cursor, Query as SearchQuery, Sort, Term};
 use axum::extract::State;
@@ -26,8 +25,6 @@ use utoipa_axum::routes;
 
 /// Most issues a list answers with.
 pub const PAGE: u64 = 100;
-/// Most issues one bulk decision changes.
-const MAX_BULK: usize = 10_000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -187,7 +184,7 @@ async fn bulk_update(
     bulk(&state, &principal, Some(&[id]), body).await
 }
 
-/// Applies the decision to the selected issues of `projects` in one transaction.
+/// Applies the decision to the selected issues of `projects`, all or none.
 async fn bulk(
     state: &AppState,
     principal: &Principal,
@@ -197,24 +194,14 @@ async fn bulk(
     if body.ids.is_none() && body.all_with_status.is_none() {
         return Err(ApiError::Invalid("name the issues: `ids`, or `all_with_status`".to_owned()));
     }
-    let txn = begin_write(&state.db).await?;
-    let selected = issues::selected(&txn, projects, body.ids.as_deref(), body.all_with_status).await?;
-    if selected.len() > MAX_BULK {
-        return Err(ApiError::Invalid(format!("at most {MAX_BULK} issues change at once")));
-    }
-    let now = Utc::now();
-    let mut changed = Vec::new();
-    let mut activity = Vec::new();
-    for row in selected {
-        let (row, entry) = decisions::apply(&txn, row, &body.action, actor(principal), now).await.map_err(refused)?;
-        if let Some(entry) = entry {
-            activity.push((row.project_id, entry));
-            changed.push(row);
-        }
-    }
-    txn.commit().await?;
-    let updated = changed.len() as u64;
-    publish(state, issues::summaries(&state.db, changed).await?, activity);
+    let request = Request {
+        projects: projects.map(<[i64]>::to_vec),
+        ids: body.ids,
+        status: body.all_with_status,
+        action: body.action,
+        by: actor(principal),
+    };
+    let updated = state.writer.decide(request).await?;
     Ok(Json(Updated { updated }))
 }
 
@@ -263,32 +250,13 @@ async fn update(
     Body(action): Body<TriageAction>,
 ) -> Result<Json<IssueSummary>, ApiError> {
     let project_id = readable(&state, &principal, id, Role::Member).await?.project_id;
-    let txn = begin_write(&state.db).await?;
-    let row = issues::get(&txn, id).await?.ok_or(ApiError::NotFound("issue"))?;
-    let (row, entry) = decisions::apply(&txn, row, &action, actor(&principal), Utc::now()).await.map_err(refused)?;
-    txn.commit().await?;
-    let issue = issues::summary_of(&state.db, row).await?;
-    if let Some(entry) = entry {
-        publish(&state, vec![issue.clone()], vec![(project_id, entry)]);
-    }
-    Ok(Json(issue))
+    let request =
+        Request { projects: Some(vec![project_id]), ids: Some(vec![id]), status: None, action, by: actor(&principal) };
+    state.writer.decide(request).await?;
+    let row = issues::get(&state.db, id).await?.ok_or(ApiError::NotFound("issue"))?;
+    Ok(Json(issues::summary_of(&state.db, row).await?))
 }
 
-pub fn actor(principal: &Principal) -> Actor<'_> {
-    Actor { user_id: principal.user_id, email: &principal.email }
-}
-
-/// Tells every open dashboard about changed issues and new activity (with its project).
-pub fn publish(state: &AppState, changed: Vec<IssueSummary>, activity: Vec<(i64, Activity)>) {
-    let issues = changed.into_iter().map(|issue| LiveChange::IssueUpdated { issue });
-    let activity =
-        activity.into_iter().map(|(project_id, activity)| LiveChange::ActivityAdded { project_id, activity });
-    state.hub.publish(issues.chain(activity));
-}
-
-fn refused(err: DecisionError) -> ApiError {
-    match err {
-        DecisionError::Refused(reason) => ApiError::Invalid(reason.to_owned()),
-        DecisionError::Database(err) => ApiError::Database(err),
-    }
+pub fn actor(principal: &Principal) -> Actor {
+    Actor { user_id: principal.user_id, email: principal.email.clone() }
 }

@@ -356,7 +356,7 @@ async fn process_event(
 async fn stored(write: impl Future<Output = Result<(), StoreError>>) -> Result<(), IngestError> {
     write.await.map_err(|err| match err {
         StoreError::QueueFull => IngestError::QueueFull,
-        StoreError::Stopped | StoreError::Failed => IngestError::StorageUnavailable,
+        StoreError::Stopped | StoreError::Failed | StoreError::Refused(_) => IngestError::StorageUnavailable,
     })
 }
 

@@ -9,17 +9,17 @@ use sea_orm::{
 };
 
 /// A teammate who acts on an issue.
-#[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
+#[derive(Clone, Debug)]
+pub struct Actor {
     pub user_id: i64,
-    pub email: &'a str,
+    pub email: String,
 }
 
 /// Records an entry; `by` is the acting teammate, `None` for the system.
 pub async fn record(
     db: &impl ConnectionTrait,
     issue_id: i64,
-    by: Option<Actor<'_>>,
+    by: Option<&Actor>,
     kind: ActivityKind,
     at: DateTime<Utc>,
 ) -> Result<Activity, DbErr> {
@@ -34,7 +34,7 @@ pub async fn record(
     }
     .insert(db)
     .await?;
-    Ok(Activity { id: row.id, issue_id, user: by.map(|actor| actor.email.to_owned()), kind, created_at: at })
+    Ok(Activity { id: row.id, issue_id, user: by.map(|actor| actor.email.clone()), kind, created_at: at })
 }
 
 /// An issue's log, oldest first.

@@ -1,18 +1,22 @@
-//! Applying a teammate's triage decision to an issue: the state machine in [`crate::triage`]
-//! decides, this writes the issue and its activity entry.
+//! Applying a teammate's triage decision to issues: the state machine in [`crate::triage`]
+//! decides, this writes the issues and their activity entries. Only the writer calls it, so a
+//! decision and the events around it are applied in the order they arrived.
 
 use super::activity::{self, Actor};
 use super::entities::{issue, release};
-use super::members;
 use super::record::{set_triage, triage_of};
+use super::{issues, members};
 use crate::triage::{self, Counts, Decision};
 use app::dto::{Activity, ActivityKind, TriageAction};
-use app::model::IgnoreUntil;
+use app::model::{IgnoreUntil, IssueStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
+
+/// Most issues one decision changes.
+const MAX_ISSUES: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecisionError {
@@ -23,13 +27,65 @@ pub enum DecisionError {
     Database(#[from] DbErr),
 }
 
+/// A teammate's decision on the issues it names.
+#[derive(Debug)]
+pub struct Request {
+    /// Only issues of these projects (any when `None`): the ones the teammate may triage.
+    pub projects: Option<Vec<i64>>,
+    /// These issues, or all of them when `None`.
+    pub ids: Option<Vec<i64>>,
+    /// Only issues with this status.
+    pub status: Option<IssueStatus>,
+    pub action: TriageAction,
+    pub by: Actor,
+}
+
+/// Applies the request to every issue it names, or to none when it is refused for one of them.
+/// Returns the issues it changed with their activity entries.
+pub async fn decide(
+    txn: &DatabaseTransaction,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<Vec<(issue::Model, Activity)>, DecisionError> {
+    // A savepoint: a refusal undoes this request only, not the batch around it.
+    let savepoint = txn.begin().await?;
+    match apply_all(&savepoint, request, now).await {
+        Ok(changed) => {
+            savepoint.commit().await?;
+            Ok(changed)
+        }
+        Err(err) => {
+            savepoint.rollback().await?;
+            Err(err)
+        }
+    }
+}
+
+async fn apply_all(
+    db: &impl ConnectionTrait,
+    request: &Request,
+    now: DateTime<Utc>,
+) -> Result<Vec<(issue::Model, Activity)>, DecisionError> {
+    let selected = issues::selected(db, request.projects.as_deref(), request.ids.as_deref(), request.status).await?;
+    if selected.len() > MAX_ISSUES {
+        return Err(DecisionError::Refused("at most 10,000 issues change at once"));
+    }
+    let mut changed = Vec::new();
+    for row in selected {
+        if let (row, Some(entry)) = apply(db, row, &request.action, &request.by, now).await? {
+            changed.push((row, entry));
+        }
+    }
+    Ok(changed)
+}
+
 /// Applies the action; returns the issue as it is now and the activity entry, or `None` when the
 /// action changed nothing (assigning the current assignee again).
-pub async fn apply(
+async fn apply(
     db: &impl ConnectionTrait,
     issue: issue::Model,
     action: &TriageAction,
-    by: Actor<'_>,
+    by: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(issue::Model, Option<Activity>), DecisionError> {
     let counts = Counts { events: issue.event_count, users: issue.user_count };
@@ -64,7 +120,7 @@ async fn assign(
     db: &impl ConnectionTrait,
     issue: issue::Model,
     assignee: Option<i64>,
-    by: Actor<'_>,
+    by: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(issue::Model, Option<Activity>), DecisionError> {
     if issue.assignee_id == assignee {
@@ -87,7 +143,7 @@ async fn save(
     db: &impl ConnectionTrait,
     issue: issue::Model,
     change: impl FnOnce(&mut issue::ActiveModel),
-    by: Actor<'_>,
+    by: &Actor,
     kind: ActivityKind,
     now: DateTime<Utc>,
 ) -> Result<(issue::Model, Option<Activity>), DecisionError> {
@@ -115,7 +171,7 @@ pub async fn comment(
     db: &impl ConnectionTrait,
     issue_id: i64,
     text: &str,
-    by: Actor<'_>,
+    by: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Activity, DbErr> {
     activity::record(db, issue_id, Some(by), ActivityKind::Commented { text: text.to_owned() }, now).await

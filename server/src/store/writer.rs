@@ -3,10 +3,14 @@
 //! acknowledged event is durable. After the commit it publishes what changed through the
 //! function it was started with (the live hub's, which the store does not know).
 
+use super::activity::Actor;
+use super::decisions::{self, DecisionError};
+use super::entities::issue;
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use super::record::{self, Touched};
 use super::{issues, retention};
+use app::dto::Activity;
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
@@ -23,6 +27,18 @@ pub enum StoreError {
     Stopped,
     #[error("the transaction holding the event failed")]
     Failed,
+    /// A decision that cannot apply, for the reason given.
+    #[error("{0}")]
+    Refused(&'static str),
+}
+
+/// What a job did, for whoever queued it.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Events deleted (prunes) or issues changed (wake-ups and decisions).
+    pub count: u64,
+    /// The activity entries it recorded (decisions and comments).
+    pub activity: Vec<Activity>,
 }
 
 enum Write {
@@ -37,12 +53,19 @@ enum Write {
     Prune(retention::Policy),
     /// Unignores the issues whose ignore period ended by then.
     WakeIgnored(DateTime<Utc>),
+    /// A teammate's decision on some issues.
+    Decide(Box<decisions::Request>),
+    Comment {
+        issue_id: i64,
+        project_id: i64,
+        text: String,
+        by: Actor,
+    },
 }
 
 struct Job {
     write: Write,
-    /// How many events the job deleted (prunes) or issues it woke.
-    done: oneshot::Sender<Result<u64, StoreError>>,
+    done: oneshot::Sender<Result<Done, StoreError>>,
     /// Its share of the queue's bytes, given back once it is answered.
     _bytes: Option<OwnedSemaphorePermit>,
 }
@@ -63,7 +86,7 @@ impl Writer {
     /// `queue_size` jobs and `queue_bytes` of events and attachments.
     pub fn start(
         db: DatabaseConnection,
-        publish: impl Fn(Vec<LiveChange>) + Send + 'static,
+        publish: impl Fn(Vec<LiveChange>) + Send + Sync + 'static,
         queue_size: usize,
         queue_bytes: usize,
         batch_size: usize,
@@ -82,12 +105,23 @@ impl Writer {
 
     /// Deletes one chunk of what is past retention; returns how many events went.
     pub async fn prune(&self, policy: retention::Policy) -> Result<u64, StoreError> {
-        self.submit(Write::Prune(policy)).await
+        Ok(self.submit(Write::Prune(policy)).await?.count)
     }
 
     /// Brings back the ignored issues whose ignore period ended by `now`; returns how many.
     pub async fn wake_ignored(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.submit(Write::WakeIgnored(now)).await
+        Ok(self.submit(Write::WakeIgnored(now)).await?.count)
+    }
+
+    /// Applies a teammate's decision after the events queued before it; returns how many issues
+    /// it changed, or why it cannot apply (then it changed none).
+    pub async fn decide(&self, request: decisions::Request) -> Result<u64, StoreError> {
+        Ok(self.submit(Write::Decide(Box::new(request))).await?.count)
+    }
+
+    /// Records a comment on an issue; returns its activity entries (the comment).
+    pub async fn comment(&self, project_id: i64, issue_id: i64, text: String, by: Actor) -> Result<Done, StoreError> {
+        self.submit(Write::Comment { issue_id, project_id, text, by }).await
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -101,18 +135,18 @@ impl Writer {
         self.submit_sized(Write::Attachments { project_id, event_id, attachments }, bytes).await.map(|_| ())
     }
 
-    async fn submit(&self, write: Write) -> Result<u64, StoreError> {
+    async fn submit(&self, write: Write) -> Result<Done, StoreError> {
         self.enqueue(write, None).await
     }
 
     /// Queues a job holding `bytes`, if the queue has room for them.
-    async fn submit_sized(&self, write: Write, bytes: usize) -> Result<u64, StoreError> {
+    async fn submit_sized(&self, write: Write, bytes: usize) -> Result<Done, StoreError> {
         let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.queue_kib);
         let held = self.kib.clone().try_acquire_many_owned(kib).map_err(|_| StoreError::QueueFull)?;
         self.enqueue(write, Some(held)).await
     }
 
-    async fn enqueue(&self, write: Write, bytes: Option<OwnedSemaphorePermit>) -> Result<u64, StoreError> {
+    async fn enqueue(&self, write: Write, bytes: Option<OwnedSemaphorePermit>) -> Result<Done, StoreError> {
         let (done, committed) = oneshot::channel();
         self.queue.try_send(Job { write, done, _bytes: bytes }).map_err(|err| match err {
             mpsc::error::TrySendError::Full(_) => StoreError::QueueFull,
@@ -124,7 +158,7 @@ impl Writer {
 
 async fn run(
     db: DatabaseConnection,
-    publish: impl Fn(Vec<LiveChange>),
+    publish: impl Fn(Vec<LiveChange>) + Sync,
     mut jobs: mpsc::Receiver<Job>,
     batch_size: usize,
 ) {
@@ -132,19 +166,16 @@ async fn run(
     let mut known = HashIssues::default();
     while jobs.recv_many(&mut batch, batch_size).await > 0 {
         let outcomes = match write_batch(&db, &batch, &mut known).await {
-            Ok((changes, counts)) => {
-                publish(changes);
-                counts.into_iter().map(Ok).collect()
-            }
+            Ok(committed) => committed.publish(&db, &publish).await,
             Err(err) if batch.len() > 1 => {
                 // One bad event must not cost the others: store them one by one.
                 tracing::warn!(events = batch.len(), "storing a batch failed, retrying one by one: {err}");
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for job in &batch {
                     outcomes.push(match write_batch(&db, std::slice::from_ref(job), &mut known).await {
-                        Ok((changes, counts)) => {
-                            publish(changes);
-                            Ok(counts.first().copied().unwrap_or_default())
+                        Ok(committed) => {
+                            let outcomes = committed.publish(&db, &publish).await;
+                            outcomes.into_iter().next().unwrap_or_else(|| Ok(Done::default()))
                         }
                         Err(err) => {
                             tracing::error!("storing an event failed: {err}");
@@ -168,15 +199,60 @@ async fn run(
     tracing::debug!("writer stopped");
 }
 
+/// What a committed batch did.
+struct Committed {
+    /// Per issue an event touched: the issue, whether it is new, and its new events.
+    touched: Vec<Touched>,
+    /// Issues changed by something else than a new event.
+    changed_otherwise: Vec<issue::Model>,
+    /// The activity entries recorded, with their projects.
+    activity: Vec<(i64, Activity)>,
+    /// Per job, what it did.
+    outcomes: Vec<Result<Done, StoreError>>,
+}
+
+impl Committed {
+    /// Tells every open dashboard what changed, as the database has it now; returns the outcomes.
+    /// It is committed already: a failure here costs the dashboards an update, not the jobs.
+    async fn publish(
+        self,
+        db: &DatabaseConnection,
+        publish: &(impl Fn(Vec<LiveChange>) + Sync),
+    ) -> Vec<Result<Done, StoreError>> {
+        match self.changes(db).await {
+            Ok(changes) => publish(changes),
+            Err(err) => tracing::warn!("reading what a batch changed for the dashboards failed: {err}"),
+        }
+        self.outcomes
+    }
+
+    /// Issues first, then their new events and activity.
+    async fn changes(&self, db: &DatabaseConnection) -> Result<Vec<LiveChange>, DbErr> {
+        let mut changes = Vec::new();
+        let summaries = issues::summaries(db, self.touched.iter().map(|t| t.issue.clone()).collect()).await?;
+        for (touched, issue) in self.touched.iter().zip(summaries) {
+            let (project_id, issue_id) = (issue.project_id, issue.id);
+            changes.push(if touched.created {
+                LiveChange::IssueCreated { issue }
+            } else {
+                LiveChange::IssueUpdated { issue }
+            });
+            changes.push(LiveChange::EventsAdded { project_id, issue_id, events: touched.events.clone() });
+        }
+        let changed_otherwise = issues::summaries(db, self.changed_otherwise.clone()).await?;
+        changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
+        changes.extend(self.activity.iter().map(|(project_id, activity)| LiveChange::ActivityAdded {
+            project_id: *project_id,
+            activity: activity.clone(),
+        }));
+        Ok(changes)
+    }
+}
+
 /// Stores the batch in one transaction: its events together, then its other jobs in order.
-/// Returns what changed (per issue touched: the issue, its new events and activity), and per
-/// job the number of events or issues it changed. `known` learns the batch's hashes once it
-/// committed, and forgets all when retention deleted something.
-async fn write_batch(
-    db: &DatabaseConnection,
-    batch: &[Job],
-    known: &mut HashIssues,
-) -> Result<(Vec<LiveChange>, Vec<u64>), DbErr> {
+/// `known` learns the batch's hashes once it committed, and forgets all when retention deleted
+/// something.
+async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIssues) -> Result<Committed, DbErr> {
     let txn = super::begin_write(db).await?;
     let events: Vec<&NewEvent> = batch
         .iter()
@@ -190,19 +266,19 @@ async fn write_batch(
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
     let mut pruned = false;
-    let mut counts = Vec::with_capacity(batch.len());
+    let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
-        counts.push(match &job.write {
-            Write::Event(_) => 0,
+        outcomes.push(match &job.write {
+            Write::Event(_) => Ok(Done::default()),
             Write::Attachments { project_id, event_id, attachments } => {
                 record::store_attachments(&txn, *project_id, event_id, attachments, Utc::now()).await?;
-                0
+                Ok(Done::default())
             }
             Write::Prune(policy) => {
                 let (count, changed) = retention::prune(&txn, *policy).await?;
                 pruned |= count > 0;
                 changed_otherwise.extend(changed);
-                count
+                Ok(Done { count, ..Done::default() })
             }
             Write::WakeIgnored(now) => {
                 let woken = record::wake_ignored(&txn, *now).await?;
@@ -211,7 +287,24 @@ async fn write_batch(
                     activity.push((issue.project_id, entry));
                     changed_otherwise.push(issue);
                 }
-                count
+                Ok(Done { count, ..Done::default() })
+            }
+            Write::Decide(request) => match decisions::decide(&txn, request, Utc::now()).await {
+                Ok(changed) => {
+                    let count = changed.len() as u64;
+                    for (issue, entry) in changed {
+                        activity.push((issue.project_id, entry));
+                        changed_otherwise.push(issue);
+                    }
+                    Ok(Done { count, ..Done::default() })
+                }
+                Err(DecisionError::Refused(why)) => Err(StoreError::Refused(why)),
+                Err(DecisionError::Database(err)) => return Err(err),
+            },
+            Write::Comment { issue_id, project_id, text, by } => {
+                let entry = decisions::comment(&txn, *issue_id, text, by, Utc::now()).await?;
+                activity.push((*project_id, entry.clone()));
+                Ok(Done { count: 0, activity: vec![entry] })
             }
         });
     }
@@ -222,21 +315,5 @@ async fn write_batch(
         known.learn(recorded.learned);
     }
 
-    let mut changes = Vec::new();
-    let touched: Vec<Touched> = recorded.issues.into_values().collect();
-    let summaries = issues::summaries(db, touched.iter().map(|t| t.issue.clone()).collect()).await?;
-    for (touched, issue) in touched.into_iter().zip(summaries) {
-        let (project_id, issue_id) = (issue.project_id, issue.id);
-        changes.push(if touched.created {
-            LiveChange::IssueCreated { issue }
-        } else {
-            LiveChange::IssueUpdated { issue }
-        });
-        changes.push(LiveChange::EventsAdded { project_id, issue_id, events: touched.events });
-    }
-    changes
-        .extend(activity.into_iter().map(|(project_id, activity)| LiveChange::ActivityAdded { project_id, activity }));
-    let changed_otherwise = issues::summaries(db, changed_otherwise).await?;
-    changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
-    Ok((changes, counts))
+    Ok(Committed { touched: recorded.issues.into_values().collect(), changed_otherwise, activity, outcomes })
 }

@@ -361,12 +361,13 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
-/// Another connection takes the write lock, so the writer blocks on its next event until the
-/// returned transaction ends.
+/// Another connection takes a lock the writer needs first, so it blocks on its next event until
+/// the returned transaction ends. On PostgreSQL that is the event table, which only events need
+/// (a decision made meanwhile outside the writer would not wait); SQLite has one write lock.
 pub async fn hold_the_writer(app: &TestApp) -> DatabaseTransaction {
     let lock = app.db.begin().await.expect("begin");
     match lock.get_database_backend() {
-        DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE issue IN EXCLUSIVE MODE").await,
+        DbBackend::Postgres => lock.execute_unprepared("LOCK TABLE event IN ACCESS EXCLUSIVE MODE").await,
         _ => lock.execute_unprepared("UPDATE project SET name = name").await,
     }
     .expect("take the write lock");

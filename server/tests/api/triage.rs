@@ -3,7 +3,7 @@
 //! and what a new event does to a resolved or ignored issue. Each check reads the issue and its
 //! activity log back as the dashboard does.
 
-use crate::helpers::{FIXTURE_PROJECT, TestApp, create_user, envelope_with_event, spawn_app};
+use crate::helpers::{FIXTURE_PROJECT, TestApp, create_user, envelope_with_event, hold_the_writer, spawn_app};
 use app::model::Role;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
@@ -76,6 +76,39 @@ async fn a_resolved_issue_regresses_when_it_happens_again() {
 
     let after = summary(&app, issue).await;
     assert_eq!((after["status"].as_str(), after["substatus"].as_str()), (Some("unresolved"), Some("regressed")));
+    assert_eq!(activity(&app, issue).await, [by_owner("resolved"), by_system("regressed")]);
+}
+
+/// The writer applies a decision in turn with events: one received before the resolve, still
+/// waiting to be stored when the teammate clicks, does not reopen the issue; one after it does.
+#[tokio::test]
+async fn a_resolve_applies_after_the_events_received_before_it() {
+    let app = spawn_app().await;
+    send(&app, 1, None, None).await;
+    let issue = only_issue(&app).await;
+
+    let lock = hold_the_writer(&app).await;
+    let earlier = tokio::spawn({
+        let (client, url) =
+            (app.client.clone(), app.url(&format!("/api/{FIXTURE_PROJECT}/envelope/?sentry_key=abc123publickey")));
+        let event = json!({"exception": {"values": [{"type": "PaymentError", "value": "card declined"}]}});
+        let body = envelope_with_event(&format!("{:032x}", 2), event);
+        async move { client.post(url).body(body).send().await.expect("sent").status() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let resolve = tokio::spawn({
+        let (client, url) = (app.client.clone(), app.url(&format!("/api/0/issues/{issue}/")));
+        async move { client.patch(url).json(&json!({"action": "resolve"})).send().await.expect("patch").status() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    lock.rollback().await.expect("release the writer");
+    assert_eq!(earlier.await.expect("event"), 200);
+    assert_eq!(resolve.await.expect("resolve"), StatusCode::OK);
+
+    let after = summary(&app, issue).await;
+    assert_eq!((after["status"].as_str(), after["event_count"].as_i64()), (Some("resolved"), Some(2)));
+    assert_eq!(activity(&app, issue).await, [by_owner("resolved")]);
+    send(&app, 3, None, None).await;
     assert_eq!(activity(&app, issue).await, [by_owner("resolved"), by_system("regressed")]);
 }
 
