@@ -1,24 +1,33 @@
-//! Ingest throughput: a real server process on a fresh database, fed the recorded Python SDK
-//! event (frames, local variables, breadcrumbs; ~2.7 KB) over HTTP by concurrent clients in this
-//! process, each event with its own id and one of 50 exception types. Counted until the last
-//! event is acknowledged (after its commit). Prints events/s, acknowledgement latencies, the
-//! server's CPU per event (its own process only: the load generator and PostgreSQL are apart)
-//! and its peak RSS.
+//! Ingest throughput: a real server process on a fresh database, fed recorded official-SDK
+//! events over HTTP by concurrent clients in this process, each event with its own id and one of
+//! 50 exception types, for two sizes: **~5 KB** (the Python, Node and browser SDKs' error events
+//! with frames, context lines, local variables and breadcrumbs, in turn) and **~50 KB** (the Node
+//! SDK's large event). Bodies are sent uncompressed. Counted until the last event is
+//! acknowledged (after its commit). Prints events/s and MB/s, acknowledgement latencies, CPU per
+//! event of the server process and, apart, of PostgreSQL's processes, and the server's peak RSS.
 //!
-//! `cargo xtask bench ingest [--events N] [--concurrency C[,C…]] [--server PATH]`; the xtask
-//! builds the release server and passes it. Set FAULTLINE_BENCH_DATABASE_URL to measure
-//! PostgreSQL instead of a fresh SQLite file: each run creates a fresh database on that server
-//! (and drops it after), leaving the named one alone.
+//! `cargo xtask bench ingest [--events N] [--concurrency C[,C…]] [--sizes 5k,50k] [--server PATH]`;
+//! the xtask builds the release server and passes it. The ~50 KB runs send a tenth of N. Set
+//! FAULTLINE_BENCH_DATABASE_URL to measure PostgreSQL instead of a fresh SQLite file: each run
+//! creates a fresh database on that server (and drops it after), leaving the named one alone.
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const RECORDING: &str = "tests/fixtures/sentry/python/nocompress/py-nocompress-01.body.raw";
+/// Recordings of error events, ~5 KB each.
+const SMALL: [&str; 5] = [
+    "python/nocompress/py-nocompress-01.body.raw",
+    "node/chained/node-chained-02.body.raw",
+    "node/unhandled/node-unhandled-02.body.raw",
+    "node/default/node-default-02.body.raw",
+    "browser/ingest/browser-05.body.raw",
+];
+/// A recording of a ~43 KB error event.
+const LARGE: [&str; 1] = ["node/large_gzip/node-large-02.body.raw"];
 const ISSUE_KINDS: usize = 50;
 
 fn arg(name: &str) -> Option<String> {
@@ -26,21 +35,62 @@ fn arg(name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
 }
 
-/// The event payload of the recording, as JSON.
-fn recorded_event() -> anyhow::Result<Value> {
-    let raw = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(RECORDING))?;
-    let envelope = protocol::envelope::envelope(raw.into())?;
-    let item = envelope.event_item()?.ok_or_else(|| anyhow::anyhow!("the recording has no event"))?;
-    Ok(serde_json::from_slice(&item.payload)?)
+/// An event body with places for its id, timestamp and exception type, filled per request by
+/// string replacement: the load generator stays cheap beside the server on the same cores.
+struct Template {
+    parts: Vec<String>,
 }
 
-fn envelope(template: &Value, n: usize) -> String {
-    let mut event = template.clone();
-    let event_id = format!("{:032x}", n + 1);
-    event["event_id"] = Value::from(event_id.clone());
-    event["timestamp"] = Value::from(chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
-    event["exception"]["values"][0]["type"] = Value::from(format!("BenchError{}", n % ISSUE_KINDS));
-    format!("{{\"event_id\":\"{event_id}\"}}\n{{\"type\":\"event\"}}\n{event}\n")
+const EVENT_ID: &str = "__bench_event_id__";
+const TIMESTAMP: &str = "\"__bench_timestamp__\"";
+const KIND: &str = "__bench_kind__";
+
+impl Template {
+    /// The event of a recording (gunzipped when the SDK compressed it).
+    fn recorded(path: &str) -> anyhow::Result<Template> {
+        let raw = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sentry").join(path))?;
+        let raw = if raw.starts_with(&[0x1f, 0x8b]) {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain)?;
+            plain
+        } else {
+            raw
+        };
+        let envelope = protocol::envelope::envelope(raw.into())?;
+        let item = envelope.event_item()?.ok_or_else(|| anyhow::anyhow!("{path} has no event"))?;
+        let mut event: serde_json::Value = serde_json::from_slice(&item.payload)?;
+        event["event_id"] = EVENT_ID.into();
+        event["timestamp"] = "__bench_timestamp__".into();
+        let exception = event.pointer_mut("/exception/values/0/type");
+        *exception.ok_or_else(|| anyhow::anyhow!("{path} has no exception"))? = KIND.into();
+        let body = format!("{{\"event_id\":\"{EVENT_ID}\"}}\n{{\"type\":\"event\"}}\n{event}\n");
+        let mut parts = Vec::new();
+        let mut rest = body.as_str();
+        while let Some((at, marker)) =
+            [EVENT_ID, TIMESTAMP, KIND].iter().filter_map(|m| rest.find(m).map(|at| (at, *m))).min()
+        {
+            parts.push(rest[..at].to_owned());
+            parts.push(marker.to_owned());
+            rest = &rest[at + marker.len()..];
+        }
+        parts.push(rest.to_owned());
+        Ok(Template { parts })
+    }
+
+    fn envelope(&self, n: usize) -> String {
+        let event_id = format!("{:032x}", n + 1);
+        let timestamp = format!("{:.3}", chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
+        let kind = format!("BenchError{}", n % ISSUE_KINDS);
+        self.parts
+            .iter()
+            .map(|part| match part.as_str() {
+                EVENT_ID => event_id.as_str(),
+                TIMESTAMP => timestamp.as_str(),
+                KIND => kind.as_str(),
+                text => text,
+            })
+            .collect()
+    }
 }
 
 /// The server process and where to send events.
@@ -82,14 +132,34 @@ fn start(binary: &str, data: &Path, database_url: Option<&str>) -> anyhow::Resul
     Ok(Server { child, url: format!("{dashboard}/api/{project}/envelope/?sentry_key={key}") })
 }
 
-/// (user + system CPU seconds, peak RSS in MiB) of a process, from /proc.
-fn usage(pid: u32) -> anyhow::Result<(f64, u64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let fields: Vec<&str> =
-        stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or_default().split_whitespace().collect();
+/// (name, user + system CPU seconds) of a process, from /proc.
+fn cpu_of(pid: &str) -> Option<(String, f64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (name, rest) = stat.split_once(" (")?.1.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or_default();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 100 ticks/s.
-    let cpu = (ticks(11) + ticks(12)) / 100.0;
+    Some((name.to_owned(), (ticks(11) + ticks(12)) / 100.0))
+}
+
+/// CPU seconds of every PostgreSQL process now running.
+fn postgres_cpu() -> anyhow::Result<f64> {
+    let mut total = 0.0;
+    for entry in std::fs::read_dir("/proc")? {
+        let name = entry?.file_name();
+        let process = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())).and_then(cpu_of);
+        if let Some((process, cpu)) = process
+            && process == "postgres"
+        {
+            total += cpu;
+        }
+    }
+    Ok(total)
+}
+
+/// (user + system CPU seconds, peak RSS in MiB) of a process, from /proc.
+fn usage(pid: u32) -> anyhow::Result<(f64, u64)> {
+    let (_, cpu) = cpu_of(&pid.to_string()).ok_or_else(|| anyhow::anyhow!("the server is gone"))?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     let peak = status
         .lines()
@@ -99,13 +169,18 @@ fn usage(pid: u32) -> anyhow::Result<(f64, u64)> {
     Ok((cpu, peak / 1024))
 }
 
-async fn run(
-    binary: &str,
+/// One measured run: `templates` in turn, `events` of them.
+struct Run<'a> {
+    binary: &'a str,
     events: usize,
     concurrency: usize,
-    template: Arc<Value>,
-    database_url: Option<&str>,
-) -> anyhow::Result<()> {
+    size: &'a str,
+    templates: Arc<Vec<Template>>,
+    database_url: Option<&'a str>,
+}
+
+async fn run(run: Run<'_>) -> anyhow::Result<()> {
+    let Run { binary, events, concurrency, size, templates, database_url } = run;
     let data = tempfile::tempdir()?;
     let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
     let server = start(binary, data.path(), database_url)?;
@@ -113,18 +188,20 @@ async fn run(
     let next = Arc::new(AtomicUsize::new(0));
     let client = reqwest::Client::new();
     let (cpu_before, _) = usage(pid)?;
+    let postgres_before = postgres_cpu()?;
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (template, next, client, url) = (template.clone(), next.clone(), client.clone(), server.url.clone());
+            let (templates, next, client, url) = (templates.clone(), next.clone(), client.clone(), server.url.clone());
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
+                let (mut latencies, mut bytes) = (Vec::new(), 0);
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= events {
-                        return Ok::<_, anyhow::Error>(latencies);
+                        return Ok::<_, anyhow::Error>((latencies, bytes));
                     }
-                    let body = envelope(&template, n);
+                    let body = templates[n % templates.len()].envelope(n);
+                    bytes += body.len();
                     let sent = Instant::now();
                     let status = client.post(&url).body(body).send().await?.status();
                     anyhow::ensure!(status == 200, "event {n} answered {status}");
@@ -133,27 +210,39 @@ async fn run(
             })
         })
         .collect();
-    let mut latencies = Vec::with_capacity(events);
+    let (mut latencies, mut bytes) = (Vec::with_capacity(events), 0);
     for worker in workers {
-        latencies.extend(worker.await??);
+        let (sent, sent_bytes) = worker.await??;
+        latencies.extend(sent);
+        bytes += sent_bytes;
     }
     let elapsed = started.elapsed();
     let (cpu_after, peak_mib) = usage(pid)?;
+    let postgres = postgres_cpu()? - postgres_before;
     latencies.sort();
     let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("ingest benchmark: {backend}, {events} events, {concurrency} concurrent clients");
-    println!("  throughput: {:.0} events/s ({:.2} s)", events as f64 / elapsed.as_secs_f64(), elapsed.as_secs_f64());
+    let per_event = |seconds: f64| seconds * 1000.0 / events as f64;
+    println!(
+        "ingest benchmark: {backend}, {events} events of ~{size} (mean {:.1} KB), {concurrency} concurrent clients",
+        bytes as f64 / events as f64 / 1000.0
+    );
+    println!(
+        "  throughput: {:.0} events/s, {:.1} MB/s ({:.2} s)",
+        events as f64 / elapsed.as_secs_f64(),
+        bytes as f64 / elapsed.as_secs_f64() / 1e6,
+        elapsed.as_secs_f64()
+    );
     println!(
         "  latency: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
         ms(percentile(0.50)),
         ms(percentile(0.95)),
         ms(percentile(0.99))
     );
-    println!(
-        "  server: {:.3} ms CPU per event, peak RSS {peak_mib} MiB",
-        (cpu_after - cpu_before) * 1000.0 / events as f64
-    );
+    println!("  server: {:.3} ms CPU per event, peak RSS {peak_mib} MiB", per_event(cpu_after - cpu_before));
+    if database_url.is_some() {
+        println!("  PostgreSQL: {:.3} ms CPU per event", per_event(postgres));
+    }
     Ok(())
 }
 
@@ -177,25 +266,42 @@ async fn drop_database(url: &str, name: &str) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let events = arg("--events").and_then(|v| v.parse().ok()).unwrap_or(20_000);
-    let concurrency: Vec<usize> = arg("--concurrency")
-        .unwrap_or_else(|| "8,32".to_owned())
-        .split(',')
-        .filter_map(|v| v.trim().parse().ok())
-        .collect();
+    let list = |name: &str, default: &str| -> Vec<String> {
+        arg(name).unwrap_or_else(|| default.to_owned()).split(',').map(|v| v.trim().to_owned()).collect()
+    };
+    let concurrency: Vec<usize> = list("--concurrency", "8,32").iter().filter_map(|v| v.parse().ok()).collect();
     let binary = arg("--server").unwrap_or_else(|| {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/faultline").display().to_string()
     });
-    let template = Arc::new(recorded_event()?);
     let postgres = std::env::var("FAULTLINE_BENCH_DATABASE_URL").ok().filter(|url| !url.is_empty());
-    for (n, concurrency) in concurrency.into_iter().enumerate() {
-        match &postgres {
-            Some(url) => {
-                let (name, fresh) = fresh_database(url, n).await?;
-                let result = run(&binary, events, concurrency, template.clone(), Some(&fresh)).await;
-                drop_database(url, &name).await?;
-                result?;
+    let mut n = 0;
+    for size in list("--sizes", "5k,50k") {
+        let (recordings, events): (&[&str], usize) = match size.as_str() {
+            "5k" => (&SMALL, events),
+            "50k" => (&LARGE, (events / 10).max(1)),
+            other => anyhow::bail!("--sizes takes 5k and 50k, not {other}"),
+        };
+        let templates =
+            Arc::new(recordings.iter().map(|path| Template::recorded(path)).collect::<Result<Vec<_>, _>>()?);
+        for &concurrency in &concurrency {
+            n += 1;
+            let run_with = |database_url| Run {
+                binary: &binary,
+                events,
+                concurrency,
+                size: size.as_str(),
+                templates: templates.clone(),
+                database_url,
+            };
+            match &postgres {
+                Some(url) => {
+                    let (name, fresh) = fresh_database(url, n).await?;
+                    let result = run(run_with(Some(&fresh))).await;
+                    drop_database(url, &name).await?;
+                    result?;
+                }
+                None => run(run_with(None)).await?,
             }
-            None => run(&binary, events, concurrency, template.clone(), None).await?,
         }
     }
     Ok(())
