@@ -1,17 +1,22 @@
 //! The counters a batch of events adds to, summed in memory and written with one multi-row upsert
-//! per table: each issue's tag values (and their per-key summaries) and hours, and each project's chart buckets (5-minute and
+//! per table: each issue's tag values and hours, and each project's chart buckets (5-minute and
 //! hourly, by level, with the issues each bucket opened).
 
 use super::entities::{issue_hour, issue_tag, project_bucket};
 use super::new_event::NewEvent;
-use super::statements::rows_per_statement;
-use super::tag_summary::{self, Counted};
 use app::chart::{FINE_MINUTES, HOUR_MINUTES};
-use app::dto::TagValue;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, OnConflict};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use std::collections::HashMap;
+
+/// Bound parameters per statement, well within SQLite's 32,766 and PostgreSQL's 65,535.
+const PARAMETERS: usize = 16_000;
+
+/// Rows of `columns` values that fit in one statement.
+pub fn rows_per_statement(columns: usize) -> usize {
+    PARAMETERS / columns.max(1)
+}
 
 /// A chart bucket: project, minutes, start, level.
 type Bucket = (i64, i32, DateTime<Utc>, &'static str);
@@ -46,10 +51,6 @@ impl Counters {
 
     pub async fn write(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
         let tags: Vec<_> = self.tags.into_iter().collect();
-        let mut keys: HashMap<(i64, String), Counted> = HashMap::new();
-        for ((issue_id, key, _), (count, _)) in &tags {
-            keys.entry((*issue_id, key.clone())).or_default().events += count;
-        }
         for chunk in tags.chunks(rows_per_statement(5)) {
             let rows = chunk.iter().map(|((issue_id, key, value), (count, last_seen))| issue_tag::ActiveModel {
                 issue_id: Set(*issue_id),
@@ -59,22 +60,16 @@ impl Counters {
                 last_seen: Set(*last_seen),
                 ..Default::default()
             });
-            // Returns the counts after the batch, inserted or updated, for the summaries.
-            let counted = issue_tag::Entity::insert_many(rows)
+            issue_tag::Entity::insert_many(rows)
                 .on_conflict(
                     OnConflict::columns([issue_tag::Column::IssueId, issue_tag::Column::Key, issue_tag::Column::Value])
                         .value(issue_tag::Column::Count, added(issue_tag::Entity, issue_tag::Column::Count))
                         .update_column(issue_tag::Column::LastSeen)
                         .to_owned(),
                 )
-                .exec_with_returning(db)
+                .exec_without_returning(db)
                 .await?;
-            for row in counted {
-                let value = TagValue { value: row.value, count: row.count };
-                keys.entry((row.issue_id, row.key)).or_default().values.push(value);
-            }
         }
-        tag_summary::add(db, keys).await?;
         let hours: Vec<_> = self.hours.into_iter().collect();
         for chunk in hours.chunks(rows_per_statement(3)) {
             let rows = chunk.iter().map(|((issue_id, hour), count)| issue_hour::ActiveModel {

@@ -1,15 +1,19 @@
 //! Reading issues for the dashboard and the API.
 
-use super::entities::{issue, issue_hour, issue_tag_key, user};
+use super::entities::{issue, issue_hour, issue_tag, user};
 use app::chart::ChartRange;
-use app::dto::{HourCount, TagValues};
+use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
 use app::search::Sort;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::BTreeMap;
+
+/// Most values listed per tag key on the issue page.
+const TOP_TAG_VALUES: u64 = 5;
 
 /// Issues of the given projects (all when `None`) that meet `condition`, in `sort` order.
 pub async fn in_projects(
@@ -142,21 +146,34 @@ fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
     }
 }
 
-/// The issue's tag keys with their most frequent values, keys in alphabetical order.
+/// The issue's tag keys with their most frequent values, keys in alphabetical order. A key can
+/// have thousands of values (`user`): each key's top values are picked by the database.
 pub async fn tag_values(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<TagValues>, DbErr> {
-    let keys = issue_tag_key::Entity::find()
-        .filter(issue_tag_key::Column::IssueId.eq(issue_id))
-        .order_by_asc(issue_tag_key::Column::Key)
+    let of_issue = || issue_tag::Entity::find().filter(issue_tag::Column::IssueId.eq(issue_id));
+    let totals: Vec<(String, i64)> = of_issue()
+        .select_only()
+        .column(issue_tag::Column::Key)
+        .column_as(issue_tag::Column::Count.sum().cast_as(Alias::new("bigint")), "total")
+        .group_by(issue_tag::Column::Key)
+        .order_by_asc(issue_tag::Column::Key)
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(keys
-        .into_iter()
-        .map(|row| TagValues {
-            key: row.key,
-            total: row.total,
-            top: serde_json::from_str(&row.top).unwrap_or_default(),
-        })
-        .collect())
+    let mut keys = Vec::with_capacity(totals.len());
+    for (key, total) in totals {
+        let top = of_issue()
+            .filter(issue_tag::Column::Key.eq(key.as_str()))
+            .order_by_desc(issue_tag::Column::Count)
+            .order_by_asc(issue_tag::Column::Value)
+            .limit(TOP_TAG_VALUES)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| TagValue { value: row.value, count: row.count })
+            .collect();
+        keys.push(TagValues { key, total, top });
+    }
+    Ok(keys)
 }
 
 /// The issue's events per hour since `since`, oldest first; hours without events left out.

@@ -19,8 +19,6 @@ pub mod record;
 pub mod retention;
 pub mod search;
 pub mod setup;
-mod statements;
-mod tag_summary;
 pub mod tokens;
 pub mod users;
 pub mod writer;

@@ -8,11 +8,10 @@
 //! [`Counters`].
 
 use super::activity;
-use super::counters::Counters;
+use super::counters::{Counters, rows_per_statement};
 use super::entities::{attachment, event, issue, issue_hash, issue_user, release};
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
-use super::statements::rows_per_statement;
 use crate::triage::{self, Counts, Transition, Triage};
 use app::dto::{Activity, ActivityKind};
 use app::model::{EventSummary, IssueStatus, Substatus};

@@ -9,7 +9,6 @@ pub mod issue;
 pub mod issue_hash;
 pub mod issue_hour;
 pub mod issue_tag;
-pub mod issue_tag_key;
 pub mod issue_user;
 pub mod project;
 pub mod project_bucket;
