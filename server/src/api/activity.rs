@@ -50,8 +50,7 @@ async fn comment(
     if text.chars().count() > MAX_COMMENT_CHARS {
         return Err(ApiError::Invalid(format!("a comment has at most {MAX_COMMENT_CHARS} characters")));
     }
-    let done = state.writer.comment(issue.project_id, id, text.to_owned(), actor(&principal)).await?;
-    let entry = done.activity.into_iter().next().ok_or(ApiError::Internal)?;
+    let entry = state.writer.comment(issue.project_id, id, text.to_owned(), actor(&principal)).await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 

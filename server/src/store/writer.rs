@@ -34,11 +34,11 @@ pub enum StoreError {
 
 /// What a job did, for whoever queued it.
 #[derive(Debug, Default)]
-pub struct Done {
+struct Done {
     /// Events deleted (prunes) or issues changed (wake-ups and decisions).
-    pub count: u64,
-    /// The activity entries it recorded (decisions and comments).
-    pub activity: Vec<Activity>,
+    count: u64,
+    /// The activity entry it recorded (comments).
+    activity: Option<Activity>,
 }
 
 enum Write {
@@ -119,9 +119,15 @@ impl Writer {
         Ok(self.submit(Write::Decide(Box::new(request))).await?.count)
     }
 
-    /// Records a comment on an issue; returns its activity entries (the comment).
-    pub async fn comment(&self, project_id: i64, issue_id: i64, text: String, by: Actor) -> Result<Done, StoreError> {
-        self.submit(Write::Comment { issue_id, project_id, text, by }).await
+    /// Records a comment on an issue; returns its activity entry.
+    pub async fn comment(
+        &self,
+        project_id: i64,
+        issue_id: i64,
+        text: String,
+        by: Actor,
+    ) -> Result<Activity, StoreError> {
+        self.submit(Write::Comment { issue_id, project_id, text, by }).await?.activity.ok_or(StoreError::Failed)
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -219,34 +225,38 @@ impl Committed {
         db: &DatabaseConnection,
         publish: &(impl Fn(Vec<LiveChange>) + Sync),
     ) -> Vec<Result<Done, StoreError>> {
-        match self.changes(db).await {
+        let Committed { touched, changed_otherwise, activity, outcomes } = self;
+        match changes(db, touched, changed_otherwise, activity).await {
             Ok(changes) => publish(changes),
             Err(err) => tracing::warn!("reading what a batch changed for the dashboards failed: {err}"),
         }
-        self.outcomes
+        outcomes
     }
+}
 
-    /// Issues first, then their new events and activity.
-    async fn changes(&self, db: &DatabaseConnection) -> Result<Vec<LiveChange>, DbErr> {
-        let mut changes = Vec::new();
-        let summaries = issues::summaries(db, self.touched.iter().map(|t| t.issue.clone()).collect()).await?;
-        for (touched, issue) in self.touched.iter().zip(summaries) {
-            let (project_id, issue_id) = (issue.project_id, issue.id);
-            changes.push(if touched.created {
-                LiveChange::IssueCreated { issue }
-            } else {
-                LiveChange::IssueUpdated { issue }
-            });
-            changes.push(LiveChange::EventsAdded { project_id, issue_id, events: touched.events.clone() });
-        }
-        let changed_otherwise = issues::summaries(db, self.changed_otherwise.clone()).await?;
-        changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
-        changes.extend(self.activity.iter().map(|(project_id, activity)| LiveChange::ActivityAdded {
-            project_id: *project_id,
-            activity: activity.clone(),
-        }));
-        Ok(changes)
+/// Issues first, then their new events and activity.
+async fn changes(
+    db: &DatabaseConnection,
+    touched: Vec<Touched>,
+    changed_otherwise: Vec<issue::Model>,
+    activity: Vec<(i64, Activity)>,
+) -> Result<Vec<LiveChange>, DbErr> {
+    let mut changes = Vec::new();
+    let summaries = issues::summaries(db, touched.iter().map(|t| t.issue.clone()).collect()).await?;
+    for (touched, issue) in touched.into_iter().zip(summaries) {
+        let (project_id, issue_id) = (issue.project_id, issue.id);
+        changes.push(if touched.created {
+            LiveChange::IssueCreated { issue }
+        } else {
+            LiveChange::IssueUpdated { issue }
+        });
+        changes.push(LiveChange::EventsAdded { project_id, issue_id, events: touched.events });
     }
+    let changed_otherwise = issues::summaries(db, changed_otherwise).await?;
+    changes.extend(changed_otherwise.into_iter().map(|issue| LiveChange::IssueUpdated { issue }));
+    changes
+        .extend(activity.into_iter().map(|(project_id, activity)| LiveChange::ActivityAdded { project_id, activity }));
+    Ok(changes)
 }
 
 /// Stores the batch in one transaction: its events together, then its other jobs in order.
@@ -304,7 +314,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
             Write::Comment { issue_id, project_id, text, by } => {
                 let entry = decisions::comment(&txn, *issue_id, text, by, Utc::now()).await?;
                 activity.push((*project_id, entry.clone()));
-                Ok(Done { count: 0, activity: vec![entry] })
+                Ok(Done { count: 0, activity: Some(entry) })
             }
         });
     }
