@@ -11,7 +11,7 @@
 //! FAULTLINE_BENCH_DATABASE_URL to measure PostgreSQL instead of a fresh SQLite file: each run
 //! creates a fresh database on that server (and drops it after), leaving the named one alone.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -46,17 +46,18 @@ const TIMESTAMP: &str = "\"__bench_timestamp__\"";
 const KIND: &str = "__bench_kind__";
 
 impl Template {
-    /// The event of a recording (gunzipped when the SDK compressed it).
+    /// The event of a recording, decoded as its recorded `Content-Encoding` says.
     fn recorded(path: &str) -> anyhow::Result<Template> {
-        let raw = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sentry").join(path))?;
-        let raw = if raw.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain)?;
-            plain
-        } else {
-            raw
-        };
-        let envelope = protocol::envelope::envelope(raw.into())?;
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sentry").join(path);
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(file.with_extension("").with_extension("meta.json"))?)?;
+        let headers = meta["headers"].as_array().into_iter().flatten();
+        let encoding = headers
+            .filter_map(|pair| Some((pair.get(0)?.as_str()?, pair.get(1)?.as_str()?)))
+            .find_map(|(name, value)| name.eq_ignore_ascii_case("content-encoding").then_some(value));
+        let encoding = protocol::decompress::Encoding::from_header(encoding)?;
+        let raw = protocol::decompress::decode(encoding, std::fs::read(&file)?.into(), usize::MAX)?;
+        let envelope = protocol::envelope::envelope(raw)?;
         let item = envelope.event_item()?.ok_or_else(|| anyhow::anyhow!("{path} has no event"))?;
         let mut event: serde_json::Value = serde_json::from_slice(&item.payload)?;
         event["event_id"] = EVENT_ID.into();
