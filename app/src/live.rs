@@ -1,5 +1,6 @@
 //! Messages the server pushes to every open dashboard over `/api/0/live`.
 
+use crate::alerts::Delivery;
 use crate::dto::Activity;
 use crate::model::{EventSummary, IssueSummary};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,9 @@ pub enum LiveChange {
     EventsAdded { project_id: i64, issue_id: i64, events: Vec<EventSummary> },
     /// A teammate (or the system) triaged or commented on an issue.
     ActivityAdded { project_id: i64, activity: Activity },
+    /// An alert delivery was queued, attempted, sent or given up (the issue page and the channel's
+    /// log show it).
+    DeliveryChanged { delivery: Box<Delivery> },
     /// The server dropped messages for this client (it read too slowly), or the user's projects
     /// changed: refetch everything.
     Resync,
@@ -44,6 +48,7 @@ impl LiveChange {
             LiveChange::EventsAdded { project_id, .. } | LiveChange::ActivityAdded { project_id, .. } => {
                 Some(*project_id)
             }
+            LiveChange::DeliveryChanged { delivery } => Some(delivery.project_id),
             LiveChange::Connected | LiveChange::Resync | LiveChange::SignedOut => None,
         }
     }

@@ -6,16 +6,20 @@
 //! acknowledged (after its commit). Prints events/s and MB/s, acknowledgement latencies, CPU per
 //! event of the server process and, apart, of PostgreSQL's processes, and the server's peak RSS.
 //!
-//! `cargo xtask bench ingest [--events N] [--concurrency C[,C…]] [--sizes 5k,50k] [--server PATH]`;
-//! the xtask builds the release server and passes it. The ~50 KB runs send a tenth of N. Set
+//! `cargo xtask bench ingest [--events N] [--concurrency C[,C…]] [--sizes 5k,50k] [--alert-rules R]
+//! [--server PATH]`; the xtask builds the release server and passes it. With `--alert-rules R`
+//! the project has R alert rules (a new issue, or 100 events in 5 minutes, of level error) that
+//! notify a webhook receiver in this process, which prints how many notifications came and how
+//! long after its event was sent each arrived. The ~50 KB runs send a tenth of N. Set
 //! FAULTLINE_BENCH_DATABASE_URL to measure PostgreSQL instead of a fresh SQLite file: each run
 //! creates a fresh database on that server (and drops it after), leaving the named one alone.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Recordings of error events, ~5 KB each.
@@ -98,6 +102,7 @@ impl Template {
 struct Server {
     child: Child,
     url: String,
+    project: String,
 }
 
 impl Drop for Server {
@@ -111,6 +116,8 @@ fn start(binary: &str, data: &Path, database_url: Option<&str>) -> anyhow::Resul
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut command = Command::new(binary);
     command.args(["--host", "127.0.0.1", "--port", "0", "--data-dir"]).arg(data).current_dir(root);
+    // The alert receiver is on loopback.
+    command.arg("--alerts-allow-private-networks");
     if let Some(url) = database_url {
         command.args(["--database-url", url]);
     }
@@ -130,7 +137,50 @@ fn start(binary: &str, data: &Path, database_url: Option<&str>) -> anyhow::Resul
     // http://KEY@host:port/PROJECT
     let key = dsn.split("//").nth(1).and_then(|rest| rest.split('@').next()).unwrap_or_default().to_owned();
     let project = dsn.rsplit('/').next().unwrap_or_default().to_owned();
-    Ok(Server { child, url: format!("{dashboard}/api/{project}/envelope/?sentry_key={key}") })
+    Ok(Server { child, url: format!("{dashboard}/api/{project}/envelope/?sentry_key={key}"), project })
+}
+
+/// When each alert's webhook request arrived, by the id of the event it names.
+type Arrivals = Arc<Mutex<Vec<(String, Instant)>>>;
+
+/// A webhook receiver on loopback that notes when each alert arrives.
+async fn receiver() -> anyhow::Result<(String, Arrivals)> {
+    let arrivals: Arrivals = Arc::default();
+    let noted = arrivals.clone();
+    let app = axum::Router::new().fallback(move |body: axum::body::Bytes| {
+        let noted = noted.clone();
+        async move {
+            let at = Instant::now();
+            let alert: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let event = alert["event"]["id"].as_str().unwrap_or_default().to_owned();
+            noted.lock().map(|mut arrivals| arrivals.push((event, at))).ok();
+            "ok"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/alerts", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((url, arrivals))
+}
+
+/// Gives the project `count` rules notifying the webhook at `url`.
+async fn add_rules(database_url: &str, project: i64, count: usize, url: &str) -> anyhow::Result<()> {
+    use app::alerts::{ChannelKind, Trigger};
+    use server::store::alerts::{channels, rules};
+    let db = sea_orm::Database::connect(database_url).await?;
+    let channel = channels::create(&db, project, "bench", ChannelKind::Webhook, url, Some("bench-secret".into())).await?;
+    for n in 0..count {
+        let settings = app::alerts::NewRule {
+            name: format!("rule {n}"),
+            triggers: vec![Trigger::NewIssue, Trigger::Frequency { events: 100, minutes: 5 }],
+            filter: "level:error".to_owned(),
+            interval_minutes: 30,
+            channels: vec![channel.id],
+            enabled: true,
+        };
+        rules::create(&db, project, settings).await?;
+    }
+    Ok(())
 }
 
 /// (name, user + system CPU seconds) of a process, from /proc.
@@ -178,14 +228,21 @@ struct Run<'a> {
     size: &'a str,
     templates: Arc<Vec<Template>>,
     database_url: Option<&'a str>,
+    alert_rules: usize,
 }
 
 async fn run(run: Run<'_>) -> anyhow::Result<()> {
-    let Run { binary, events, concurrency, size, templates, database_url } = run;
+    let Run { binary, events, concurrency, size, templates, database_url, alert_rules } = run;
     let data = tempfile::tempdir()?;
     let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
     let server = start(binary, data.path(), database_url)?;
     let pid = server.child.id();
+    let (alert_url, arrivals) = receiver().await?;
+    if alert_rules > 0 {
+        let sqlite = format!("sqlite://{}?mode=rwc", data.path().join("faultline.db").display());
+        add_rules(database_url.unwrap_or(&sqlite), server.project.parse()?, alert_rules, &alert_url).await?;
+    }
+    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let next = Arc::new(AtomicUsize::new(0));
     let client = reqwest::Client::new();
     let (cpu_before, _) = usage(pid)?;
@@ -194,6 +251,7 @@ async fn run(run: Run<'_>) -> anyhow::Result<()> {
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let (templates, next, client, url) = (templates.clone(), next.clone(), client.clone(), server.url.clone());
+            let sent_at = sent_at.clone();
             tokio::spawn(async move {
                 let (mut latencies, mut bytes) = (Vec::new(), 0);
                 loop {
@@ -204,6 +262,9 @@ async fn run(run: Run<'_>) -> anyhow::Result<()> {
                     let body = templates[n % templates.len()].envelope(n);
                     bytes += body.len();
                     let sent = Instant::now();
+                    if alert_rules > 0 {
+                        sent_at.lock().map(|mut sent_at| sent_at.insert(format!("{:032x}", n + 1), sent)).ok();
+                    }
                     let status = client.post(&url).body(body).send().await?.status();
                     anyhow::ensure!(status == 200, "event {n} answered {status}");
                     latencies.push(sent.elapsed());
@@ -244,7 +305,38 @@ async fn run(run: Run<'_>) -> anyhow::Result<()> {
     if database_url.is_some() {
         println!("  PostgreSQL: {:.3} ms CPU per event", per_event(postgres));
     }
+    if alert_rules > 0 {
+        report_alerts(alert_rules, &arrivals, &sent_at).await;
+    }
     Ok(())
+}
+
+/// Waits until no alert has arrived for a second, then prints how many came and how long after
+/// its event was sent.
+async fn report_alerts(rules: usize, arrivals: &Arrivals, sent_at: &Mutex<HashMap<String, Instant>>) {
+    let count = || arrivals.lock().map(|arrivals| arrivals.len()).unwrap_or_default();
+    let mut seen = count();
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if count() == seen {
+            break;
+        }
+        seen = count();
+    }
+    let sent_at = sent_at.lock().map(|sent_at| sent_at.clone()).unwrap_or_default();
+    let mut delays: Vec<Duration> = arrivals
+        .lock()
+        .map(|arrivals| arrivals.iter().filter_map(|(event, at)| Some(*at - *sent_at.get(event)?)).collect())
+        .unwrap_or_default();
+    delays.sort();
+    let ms = |p: f64| delays.get(((delays.len().max(1) - 1) as f64 * p) as usize).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    println!(
+        "  alerts: {rules} rules, {} webhooks received; event sent → webhook received p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        delays.len(),
+        ms(0.50),
+        ms(0.95),
+        ms(1.0)
+    );
 }
 
 /// A fresh database on the server of `url`, and its URL.
@@ -275,6 +367,7 @@ async fn main() -> anyhow::Result<()> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/faultline").display().to_string()
     });
     let postgres = std::env::var("FAULTLINE_BENCH_DATABASE_URL").ok().filter(|url| !url.is_empty());
+    let alert_rules = arg("--alert-rules").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut n = 0;
     for size in list("--sizes", "5k,50k") {
         let (recordings, events): (&[&str], usize) = match size.as_str() {
@@ -293,6 +386,7 @@ async fn main() -> anyhow::Result<()> {
                 size: size.as_str(),
                 templates: templates.clone(),
                 database_url,
+                alert_rules,
             };
             match &postgres {
                 Some(url) => {

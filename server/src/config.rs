@@ -133,6 +133,20 @@ pub struct Settings {
     /// Minutes between two runs of the retention job.
     #[arg(long, env = "FAULTLINE_RETENTION_INTERVAL_MINUTES", default_value_t = 60)]
     pub retention_interval_minutes: u64,
+
+    /// Let alert webhooks reach loopback, private (RFC 1918), link-local and other non-public
+    /// addresses, e.g. a chat server on the local network. Off, such URLs are refused.
+    #[arg(long, env = "FAULTLINE_ALERTS_ALLOW_PRIVATE_NETWORKS")]
+    pub alerts_allow_private_networks: bool,
+
+    /// Seconds an alert delivery may take, connecting and answering, before it counts as failed.
+    #[arg(long, env = "FAULTLINE_ALERTS_TIMEOUT_SECONDS", default_value_t = 5.0)]
+    pub alerts_timeout_seconds: f64,
+
+    /// Seconds before a failed alert delivery is retried the first time; each later retry waits
+    /// twice as long (with jitter), for 6 attempts in all.
+    #[arg(long, env = "FAULTLINE_ALERTS_RETRY_SECONDS", default_value_t = 120.0)]
+    pub alerts_retry_seconds: f64,
 }
 
 /// A CIDR, or one address.

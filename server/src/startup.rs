@@ -1,6 +1,9 @@
 //! Building and running the application: a library call, so tests boot the real server on
 //! port 0 with a fresh database exactly as `main` does.
 
+use crate::alerts::dispatch::Dispatcher;
+use crate::alerts::guard::Guard;
+use crate::alerts::send::Outbound;
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::hosts::AllowedHosts;
 use crate::auth::sessions::SessionPolicy;
@@ -20,6 +23,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tower::Layer;
 use tower::util::MapRequestLayer;
@@ -30,6 +34,7 @@ pub struct Application {
     writer: Writer,
     writer_task: JoinHandle<()>,
     retention: Retention,
+    dispatcher: Dispatcher,
     db: DatabaseConnection,
     default_project: ProjectWithKey,
     setup_token: Option<SetupToken>,
@@ -75,9 +80,11 @@ impl Application {
             let hub = hub.clone();
             move |changes| hub.publish(changes)
         };
+        let outbox = Arc::new(Notify::new());
         let (writer, writer_task) = Writer::start(
             db.clone(),
             publish,
+            outbox.clone(),
             settings.ingest_queue,
             settings.ingest_queue_bytes,
             settings.write_batch,
@@ -92,7 +99,22 @@ impl Application {
             max_events_per_issue: settings.retention_max_events_per_issue,
             interval: std::time::Duration::from_secs(settings.retention_interval_minutes.max(1) * 60),
         };
+        let seconds = |value: f64, default: u64| {
+            std::time::Duration::try_from_secs_f64(value).unwrap_or(std::time::Duration::from_secs(default))
+        };
+        let guard = Guard { allow_private: settings.alerts_allow_private_networks };
+        let outbound = Outbound::new(guard, seconds(settings.alerts_timeout_seconds, 5))
+            .context("preparing the HTTP client for alerts")?;
+        let dispatcher = Dispatcher {
+            db: db.clone(),
+            outbound,
+            outbox,
+            hub: hub.clone(),
+            public_url: public_url.clone(),
+            retry_base: seconds(settings.alerts_retry_seconds, 120),
+        };
         let state = AppState {
+            alerts: dispatcher.clone(),
             db: db.clone(),
             writer: writer.clone(),
             hub,
@@ -136,6 +158,7 @@ impl Application {
             writer,
             writer_task,
             retention,
+            dispatcher,
             db,
             default_project,
             setup_token,
@@ -175,8 +198,9 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets the writer store what it was given.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Application { listener, router, db, writer, writer_task, retention, .. } = self;
+        let Application { listener, router, db, writer, writer_task, retention, dispatcher, .. } = self;
         let snooze_task = tokio::spawn(crate::snoozes::run(db, writer.clone()));
+        let dispatch_task = tokio::spawn(dispatcher.run());
         let retention_task = tokio::spawn(retention.run(writer));
         // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
         let app = MapRequestLayer::new(|mut request: Request| {
@@ -192,6 +216,7 @@ impl Application {
         // The jobs hold handles on the writer: stop them so the writer can drain and end.
         retention_task.abort();
         snooze_task.abort();
+        dispatch_task.abort();
         writer_task.await.context("the writer task failed")?;
         Ok(())
     }

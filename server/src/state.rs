@@ -1,6 +1,7 @@
 //! What handlers can reach, and the part of it each layer takes (axum's `FromRef`): `auth` and
 //! the live socket get only what they need, so they cannot reach the rest.
 
+use crate::alerts::dispatch::Dispatcher;
 use crate::auth::AuthState;
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::hashing::HashingGate;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub writer: Writer,
     pub hub: LiveHub,
+    /// Delivers alerts; the API's test sends and URL checks go through it too.
+    pub alerts: Dispatcher,
     /// Open live sockets per user and per address, within their caps.
     pub sockets: Arc<SocketCounts>,
     /// How often a live socket re-checks its session when nothing told it to.

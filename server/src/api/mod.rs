@@ -4,6 +4,8 @@
 //! pages from the same functions and calls these routes from the browser.
 
 mod activity;
+mod alert_channels;
+mod alert_rules;
 mod auth;
 mod charts;
 mod download;
@@ -34,10 +36,10 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Faultline API", description = "Issues, events, projects, DSN keys, members and tokens of a Faultline instance. Authenticate with the dashboard's session cookie or `Authorization: Bearer <token>`."),
+    info(title = "Faultline API", description = "Issues, events, projects, DSN keys, members, tokens and alerts of a Faultline instance. Authenticate with the dashboard's session cookie or `Authorization: Bearer <token>`."),
     tags(
         (name = "auth"), (name = "projects"), (name = "keys"), (name = "members"), (name = "issues"),
-        (name = "events"), (name = "tokens"), (name = "users"), (name = "outcomes")
+        (name = "events"), (name = "tokens"), (name = "users"), (name = "outcomes"), (name = "alerts")
     )
 )]
 struct ApiDoc;
@@ -63,6 +65,8 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(issues::router())
         .merge(activity::router())
+        .merge(alert_channels::router())
+        .merge(alert_rules::router())
         .merge(events::router())
         .routes(routes!(outcomes))
         .split_for_parts();

@@ -1,8 +1,9 @@
 //! The counters a batch of events adds to, summed in memory and written with one multi-row upsert
-//! per table: each issue's tag values and hours, and each project's chart buckets (5-minute and
-//! hourly, by level, with the issues each bucket opened).
+//! per table: each issue's tag values, hours and minutes of arrival (what frequency alerts count),
+//! and each project's chart buckets (5-minute and hourly, by level, with the issues each bucket
+//! opened).
 
-use super::entities::{issue_hour, issue_tag, project_bucket};
+use super::entities::{issue_hour, issue_minute, issue_tag, project_bucket};
 use super::new_event::NewEvent;
 use app::chart::{FINE_MINUTES, HOUR_MINUTES};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -27,6 +28,8 @@ pub struct Counters {
     tags: HashMap<(i64, String, String), (i64, DateTime<Utc>)>,
     /// (issue, hour) → events.
     hours: HashMap<(i64, DateTime<Utc>), i64>,
+    /// (issue, minute received) → events.
+    minutes: HashMap<(i64, DateTime<Utc>), i64>,
     /// (project, minutes, start, level) → (events, issues opened).
     buckets: HashMap<Bucket, (i64, i64)>,
 }
@@ -41,6 +44,7 @@ impl Counters {
             count.1 = Ord::max(count.1, at);
         }
         *self.hours.entry((issue_id, truncated(at, 60))).or_default() += 1;
+        *self.minutes.entry((issue_id, truncated(new.received, 1))).or_default() += 1;
         for minutes in [FINE_MINUTES, HOUR_MINUTES] {
             let key = (new.project_id.get(), minutes, truncated(at, minutes), new.level.as_str());
             let bucket = self.buckets.entry(key).or_default();
@@ -82,6 +86,23 @@ impl Counters {
                 .on_conflict(
                     OnConflict::columns([issue_hour::Column::IssueId, issue_hour::Column::Hour])
                         .value(issue_hour::Column::Count, added(issue_hour::Entity, issue_hour::Column::Count))
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
+        let minutes: Vec<_> = self.minutes.into_iter().collect();
+        for chunk in minutes.chunks(rows_per_statement(3)) {
+            let rows = chunk.iter().map(|((issue_id, minute), count)| issue_minute::ActiveModel {
+                issue_id: Set(*issue_id),
+                minute: Set(*minute),
+                count: Set(*count),
+                ..Default::default()
+            });
+            issue_minute::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([issue_minute::Column::IssueId, issue_minute::Column::Minute])
+                        .value(issue_minute::Column::Count, added(issue_minute::Entity, issue_minute::Column::Count))
                         .to_owned(),
                 )
                 .exec_without_returning(db)

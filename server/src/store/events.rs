@@ -53,6 +53,23 @@ pub async fn latest(
     }
 }
 
+/// The event with this id in the project, decoded.
+pub async fn decoded(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    event_id: &str,
+) -> Result<Option<app::event::Event>, DbErr> {
+    let row = event::Entity::find()
+        .filter(event::Column::ProjectId.eq(project_id))
+        .filter(event::Column::EventId.eq(event_id))
+        .one(db)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    decode_payload(&row.payload)
+        .map(Some)
+        .map_err(|err| DbErr::Custom(format!("event {} is unreadable: {err}", row.id)))
+}
+
 /// The event with this id in the project, decoded, with its attachments.
 pub async fn detail(
     db: &impl ConnectionTrait,

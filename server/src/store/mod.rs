@@ -3,6 +3,7 @@
 //! migrations serves both.
 
 pub mod activity;
+pub mod alerts;
 pub mod charts;
 mod counters;
 pub mod decisions;

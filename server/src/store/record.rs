@@ -13,6 +13,7 @@ use super::entities::{attachment, event, issue, issue_hash, issue_user, release}
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use crate::triage::{self, Counts, Transition, Triage};
+use app::alerts::Trigger;
 use app::dto::{Activity, ActivityKind};
 use app::model::{EventSummary, IssueStatus, Substatus};
 use chrono::{DateTime, Utc};
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What recording a batch changed.
 #[derive(Default)]
-pub struct Recorded {
+pub struct Recorded<'a> {
     /// Per issue touched, by id.
     pub issues: BTreeMap<i64, Touched>,
     /// Issues the batch reopened, with their activity entries: (project, entry).
@@ -33,6 +34,10 @@ pub struct Recorded {
     /// Hashes the batch gave an issue, for the writer's [`HashIssues`] once it committed:
     /// (project, hash, issue).
     pub learned: Vec<(i64, String, i64)>,
+    /// What happened to issues that alert rules fire on, in order, with the event that made it.
+    pub happened: Vec<(i64, Trigger, &'a NewEvent)>,
+    /// Per issue touched, its latest event in the batch.
+    pub latest: BTreeMap<i64, &'a NewEvent>,
 }
 
 /// An issue the batch recorded events for.
@@ -44,7 +49,11 @@ pub struct Touched {
 
 /// Records the batch's events, skipping those whose project already has an event with that id
 /// (an SDK retry: recording it again would count it twice).
-pub async fn events(db: &impl ConnectionTrait, batch: &[&NewEvent], known: &HashIssues) -> Result<Recorded, DbErr> {
+pub async fn events<'a>(
+    db: &impl ConnectionTrait,
+    batch: &[&'a NewEvent],
+    known: &HashIssues,
+) -> Result<Recorded<'a>, DbErr> {
     let fresh = fresh(db, batch).await?;
     if fresh.is_empty() {
         return Ok(Recorded::default());
@@ -62,9 +71,17 @@ pub async fn events(db: &impl ConnectionTrait, batch: &[&NewEvent], known: &Hash
             new_users.contains(&(issue_id, key.to_owned())) && counted_users.insert((issue_id, key))
         });
         let opened = state.created && state.events.is_empty();
-        if !opened && let Some(entry) = count_another_event(db, &mut state.issue, new, new_user).await? {
+        if opened {
+            recorded.happened.push((issue_id, Trigger::NewIssue, *new));
+        } else if let Some(entry) = count_another_event(db, &mut state.issue, new, new_user).await? {
+            let trigger = match entry.kind {
+                ActivityKind::Escalated => Trigger::Escalation,
+                _ => Trigger::Regression,
+            };
+            recorded.happened.push((issue_id, trigger, *new));
             recorded.activity.push((state.issue.project_id, entry));
         }
+        recorded.latest.insert(issue_id, *new);
         counters.add(issue_id, new, opened);
         state.events.push(EventSummary {
             event_id: new.event_id.clone(),

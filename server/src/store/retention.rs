@@ -2,9 +2,9 @@
 //! oldest events of issues over their cap. The issues touched get their count, first and last
 //! seen recomputed from the events that remain; an issue with none left is deleted. Chart
 //! counters go once no chart reads them (with a day's margin): 5-minute ones after the last
-//! hour, hourly ones after the last 30 days.
+//! hour, hourly ones after the last 30 days; issues' minute counters after a day.
 
-use super::entities::{attachment, event, issue, project_bucket};
+use super::entities::{attachment, event, issue, issue_minute, project_bucket};
 use app::chart::ChartRange;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -13,6 +13,9 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::BTreeSet;
+
+/// How long issues' minute counters are kept: the longest window a frequency trigger counts.
+const MINUTES_KEPT: u32 = app::alerts::MAX_WINDOW_MINUTES;
 
 /// What to delete.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +39,10 @@ pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Ve
             .exec(db)
             .await?;
     }
+    issue_minute::Entity::delete_many()
+        .filter(issue_minute::Column::Minute.lt(policy.now - chrono::TimeDelta::minutes(MINUTES_KEPT.into())))
+        .exec(db)
+        .await?;
     let mut doomed: Vec<(i64, i64, i64, String)> = event::Entity::find()
         .select_only()
         .columns([event::Column::Id, event::Column::IssueId, event::Column::ProjectId, event::Column::EventId])

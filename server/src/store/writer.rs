@@ -1,22 +1,25 @@
 //! The single writer. Ingest handlers hand it events through a bounded queue; it stores many
 //! in one transaction and answers each handler only after that transaction committed, so an
-//! acknowledged event is durable. After the commit it publishes what changed through the
-//! function it was started with (the live hub's, which the store does not know).
+//! acknowledged event is durable. Alert rules the batch makes fire queue their deliveries in the
+//! same transaction. After the commit it publishes what changed through the function it was
+//! started with (the live hub's, which the store does not know) and wakes the alert dispatcher.
 
 use super::activity::Actor;
+use super::alerts::firing;
 use super::decisions::{self, DecisionError};
 use super::entities::issue;
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use super::record::{self, Touched};
 use super::{issues, retention};
+use app::alerts::Delivery;
 use app::dto::Activity;
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -82,17 +85,20 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer task. It ends once every handle is dropped and the queue is drained.
-    /// After each commit it calls `publish` with what changed. The queue holds at most
-    /// `queue_size` jobs and `queue_bytes` of events and attachments.
+    /// After each commit it calls `publish` with what changed, and notifies `outbox` when the
+    /// batch queued alert deliveries. The queue holds at most `queue_size` jobs and `queue_bytes`
+    /// of events and attachments.
     pub fn start(
         db: DatabaseConnection,
         publish: impl Fn(Vec<LiveChange>) + Send + Sync + 'static,
+        outbox: Arc<Notify>,
         queue_size: usize,
         queue_bytes: usize,
         batch_size: usize,
     ) -> (Writer, JoinHandle<()>) {
         let (queue, jobs) = mpsc::channel(queue_size.max(1));
-        let task = tokio::spawn(run(db, publish, jobs, batch_size.max(1)));
+        let published = Published { publish, outbox };
+        let task = tokio::spawn(run(db, published, jobs, batch_size.max(1)));
         let queue_kib = u32::try_from(queue_bytes / 1024).unwrap_or(u32::MAX).clamp(1, Semaphore::MAX_PERMITS as u32);
         (Writer { queue, kib: Arc::new(Semaphore::new(queue_kib as usize)), queue_kib }, task)
     }
@@ -162,9 +168,17 @@ impl Writer {
     }
 }
 
+/// Where the writer tells what it committed.
+struct Published<F> {
+    /// To the live hub.
+    publish: F,
+    /// To the alert dispatcher, when there is something to deliver.
+    outbox: Arc<Notify>,
+}
+
 async fn run(
     db: DatabaseConnection,
-    publish: impl Fn(Vec<LiveChange>) + Sync,
+    publish: Published<impl Fn(Vec<LiveChange>) + Sync>,
     mut jobs: mpsc::Receiver<Job>,
     batch_size: usize,
 ) {
@@ -213,6 +227,8 @@ struct Committed {
     changed_otherwise: Vec<issue::Model>,
     /// The activity entries recorded, with their projects.
     activity: Vec<(i64, Activity)>,
+    /// The alert deliveries queued.
+    deliveries: Vec<Delivery>,
     /// Per job, what it did.
     outcomes: Vec<Result<Done, StoreError>>,
 }
@@ -223,11 +239,19 @@ impl Committed {
     async fn publish(
         self,
         db: &DatabaseConnection,
-        publish: &(impl Fn(Vec<LiveChange>) + Sync),
+        published: &Published<impl Fn(Vec<LiveChange>) + Sync>,
     ) -> Vec<Result<Done, StoreError>> {
-        let Committed { touched, changed_otherwise, activity, outcomes } = self;
+        let Committed { touched, changed_otherwise, activity, deliveries, outcomes } = self;
+        if !deliveries.is_empty() {
+            published.outbox.notify_one();
+        }
         match changes(db, touched, changed_otherwise, activity).await {
-            Ok(changes) => publish(changes),
+            Ok(mut changes) => {
+                changes.extend(
+                    deliveries.into_iter().map(|delivery| LiveChange::DeliveryChanged { delivery: Box::new(delivery) }),
+                );
+                (published.publish)(changes);
+            }
             Err(err) => tracing::warn!("reading what a batch changed for the dashboards failed: {err}"),
         }
         outcomes
@@ -272,6 +296,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         })
         .collect();
     let recorded = record::events(&txn, &events, known).await?;
+    let deliveries = firing::fire(&txn, &recorded, Utc::now()).await?;
     let mut activity = recorded.activity;
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
@@ -325,5 +350,11 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         known.learn(recorded.learned);
     }
 
-    Ok(Committed { touched: recorded.issues.into_values().collect(), changed_otherwise, activity, outcomes })
+    Ok(Committed {
+        touched: recorded.issues.into_values().collect(),
+        changed_otherwise,
+        activity,
+        deliveries,
+        outcomes,
+    })
 }

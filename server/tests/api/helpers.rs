@@ -91,6 +91,10 @@ pub struct Options {
     pub max_sockets_per_address: Option<usize>,
     pub socket_recheck_seconds: Option<u64>,
     pub retention_max_events_per_issue: Option<u64>,
+    /// Alert webhooks may reach the test's receivers on loopback.
+    pub alerts_allow_private_networks: bool,
+    pub alerts_timeout_seconds: Option<f64>,
+    pub alerts_retry_seconds: Option<f64>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -132,6 +136,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
     if let Some(cap) = options.retention_max_events_per_issue {
         settings.retention_max_events_per_issue = cap;
+    }
+    settings.alerts_allow_private_networks = options.alerts_allow_private_networks;
+    if let Some(seconds) = options.alerts_timeout_seconds {
+        settings.alerts_timeout_seconds = seconds;
+    }
+    if let Some(seconds) = options.alerts_retry_seconds {
+        settings.alerts_retry_seconds = seconds;
     }
     let app = Application::build(settings).await.expect("the application builds");
     let addr = app.local_addr();

@@ -1,6 +1,9 @@
 //! Integration tests: the real server on port 0, a fresh database per test, real HTTP.
 
 mod accounts;
+mod alert_deliveries;
+mod alert_guard;
+mod alerts;
 mod dashboard;
 mod helpers;
 mod hosts;
@@ -16,6 +19,7 @@ mod management;
 mod node_sdk;
 mod outcomes;
 mod python_sdk;
+mod receiver;
 mod recordings;
 mod retention;
 mod role_matrix;

@@ -1,6 +1,11 @@
 //! sea-orm entities. Rows stay inside the server: the dashboard gets `app` types instead.
 
 pub mod activity;
+pub mod alert_channel;
+pub mod alert_delivery;
+pub mod alert_fired;
+pub mod alert_rule;
+pub mod alert_rule_channel;
 pub mod api_token;
 pub mod attachment;
 pub mod event;
@@ -8,6 +13,7 @@ pub mod invite;
 pub mod issue;
 pub mod issue_hash;
 pub mod issue_hour;
+pub mod issue_minute;
 pub mod issue_tag;
 pub mod issue_user;
 pub mod project;

@@ -8,6 +8,7 @@ mod m20261122_000003_accounts;
 mod m20261122_000004_triage;
 mod m20261122_000005_charts;
 mod m20261201_000006_setup_token;
+mod m20261202_000007_alerts;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_triage::Migration),
             Box::new(m20261122_000005_charts::Migration),
             Box::new(m20261201_000006_setup_token::Migration),
+            Box::new(m20261202_000007_alerts::Migration),
         ]
     }
 }

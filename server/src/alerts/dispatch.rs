@@ -1,0 +1,218 @@
+//! The dispatcher: delivers what the writer queued in the outbox, after the commit. It wakes when
+//! the writer says a batch queued deliveries, and when the next retry is due. Each delivery is
+//! attempted with its idempotency id; a failure that is worth it is retried with exponential
+//! backoff and jitter (or after the receiver's `Retry-After`, if later), up to
+//! [`MAX_ATTEMPTS`]; then, or on a refusal, it is given up with the reason recorded. Every
+//! attempt updates the delivery log and the channel's failing state, live.
+//! Delivery is at least once: a crash between a send and its record sends it again, with the
+//! same id.
+
+use super::compose;
+use super::format;
+use super::send::{Answer, Outbound, Verdict};
+use crate::live::hub::LiveHub;
+use crate::store::alerts::{channels, deliveries};
+use crate::store::entities::alert_delivery;
+use app::alerts::{ChannelKind, Delivery, DeliveryState};
+use app::live::LiveChange;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use rand::Rng;
+use sea_orm::{DatabaseConnection, DbErr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Attempts per delivery: with a 2-minute first retry, the last comes about an hour after the first.
+pub const MAX_ATTEMPTS: i32 = 6;
+/// Deliveries read per round, and attempted at once.
+const ROUND: u64 = 32;
+const IN_FLIGHT: usize = 4;
+/// The longest sleep between two looks at the outbox, should a wake-up be missed.
+const IDLE: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    pub db: DatabaseConnection,
+    pub outbound: Outbound,
+    pub outbox: Arc<Notify>,
+    pub hub: LiveHub,
+    pub public_url: String,
+    /// The wait before the first retry; it doubles for each one after.
+    pub retry_base: Duration,
+}
+
+impl Dispatcher {
+    /// Runs forever.
+    pub async fn run(self) {
+        loop {
+            match self.round().await {
+                Ok(0) => {}
+                Ok(_) => continue,
+                Err(err) => tracing::warn!("delivering alerts failed: {err}"),
+            }
+            let wait = match deliveries::next_due(&self.db).await {
+                Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or_default().min(IDLE),
+                Ok(None) => IDLE,
+                Err(err) => {
+                    tracing::warn!("reading the alert outbox failed: {err}");
+                    IDLE
+                }
+            };
+            if !wait.is_zero() {
+                // `notified` keeps a wake-up sent while the round ran.
+                let _ = tokio::time::timeout(wait, self.outbox.notified()).await;
+            }
+        }
+    }
+
+    /// Attempts the deliveries due now; returns how many.
+    async fn round(&self) -> Result<usize, DbErr> {
+        let due = deliveries::due(&self.db, Utc::now(), ROUND).await?;
+        let count = due.len();
+        let results: Vec<Result<(), DbErr>> =
+            futures::stream::iter(due).map(|row| self.deliver(row)).buffer_unordered(IN_FLIGHT).collect().await;
+        results.into_iter().collect::<Result<(), DbErr>>()?;
+        Ok(count)
+    }
+
+    async fn deliver(&self, row: alert_delivery::Model) -> Result<(), DbErr> {
+        let Some(channel) = channels::get(&self.db, row.project_id, row.channel_id).await? else { return Ok(()) };
+        let Some(notification) = compose::notification(&self.db, &row, &self.public_url).await? else {
+            let gone = Answer {
+                status: None,
+                error: Some("its issue is gone".to_owned()),
+                latency: Duration::ZERO,
+                verdict: Verdict::GiveUp,
+            };
+            return self.record(row, gone).await;
+        };
+        let kind = ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Webhook);
+        let message = format::message(kind, &notification, channel.secret.as_deref());
+        let answer = self.outbound.send(&channel.url, &message).await;
+        tracing::info!(
+            delivery = row.delivery_id,
+            channel = channel.id,
+            status = answer.status,
+            "alert delivery attempted: {}",
+            answer.error.as_deref().unwrap_or("sent")
+        );
+        self.record(row, answer).await
+    }
+
+    async fn record(&self, row: alert_delivery::Model, answer: Answer) -> Result<(), DbErr> {
+        let now = Utc::now();
+        let (state, retry_at) = next(&answer, row.attempts + 1, self.retry_base, now);
+        let attempt = deliveries::Attempt {
+            at: now,
+            status_code: answer.status,
+            error: answer.error.clone(),
+            latency_ms: u32::try_from(answer.latency.as_millis()).unwrap_or(u32::MAX),
+            state,
+            retry_at,
+        };
+        let channel_id = row.channel_id;
+        let row = deliveries::record(&self.db, row, &attempt).await?;
+        let failure = answer.error.as_deref().filter(|_| state != DeliveryState::Sent);
+        channels::record_result(&self.db, channel_id, failure, now).await?;
+        if let Some(delivery) = deliveries::infos(&self.db, vec![row]).await?.pop() {
+            self.publish(delivery);
+        }
+        Ok(())
+    }
+
+    /// Sends a sample alert to the channel now, through the real formatter, and logs it.
+    pub async fn test_send(
+        &self,
+        channel: &crate::store::entities::alert_channel::Model,
+        project_name: String,
+    ) -> Result<Delivery, DbErr> {
+        let delivery_id = uuid::Uuid::new_v4().to_string();
+        let notification =
+            compose::test_notification(delivery_id.clone(), channel.project_id, project_name, &self.public_url);
+        let kind = ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Webhook);
+        let answer =
+            self.outbound.send(&channel.url, &format::message(kind, &notification, channel.secret.as_deref())).await;
+        let now = Utc::now();
+        let sent = answer.verdict == Verdict::Delivered;
+        let attempt = deliveries::Attempt {
+            at: now,
+            status_code: answer.status,
+            error: answer.error.clone(),
+            latency_ms: u32::try_from(answer.latency.as_millis()).unwrap_or(u32::MAX),
+            state: if sent { DeliveryState::Sent } else { DeliveryState::Failed },
+            retry_at: None,
+        };
+        let row = deliveries::log_test(&self.db, channel, delivery_id, &attempt).await?;
+        channels::record_result(&self.db, channel.id, answer.error.as_deref().filter(|_| !sent), now).await?;
+        let delivery = deliveries::info(row, channel.name.clone(), None);
+        self.publish(delivery.clone());
+        Ok(delivery)
+    }
+
+    fn publish(&self, delivery: Delivery) {
+        self.hub.publish([LiveChange::DeliveryChanged { delivery: Box::new(delivery) }]);
+    }
+}
+
+/// What comes after an attempt (the `attempt`-th): done, given up, or another try at a time.
+fn next(answer: &Answer, attempt: i32, base: Duration, now: DateTime<Utc>) -> (DeliveryState, Option<DateTime<Utc>>) {
+    match answer.verdict {
+        Verdict::Delivered => (DeliveryState::Sent, None),
+        Verdict::GiveUp => (DeliveryState::Failed, None),
+        Verdict::Retry { .. } if attempt >= MAX_ATTEMPTS => (DeliveryState::Failed, None),
+        Verdict::Retry { after } => {
+            let doubled = base.saturating_mul(1 << (attempt - 1).clamp(0, 16));
+            let jittered = doubled.mul_f64(rand::rng().random_range(0.8..1.2));
+            let wait = after.map_or(jittered, |after| after.max(jittered));
+            (DeliveryState::Pending, Some(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(verdict: Verdict) -> Answer {
+        Answer { status: Some(500), error: Some("HTTP 500".to_owned()), latency: Duration::ZERO, verdict }
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_with_jitter_and_stop_after_the_last_attempt() {
+        let now = Utc::now();
+        let base = Duration::from_secs(120);
+        let mut total = chrono::Duration::zero();
+        for attempt in 1..MAX_ATTEMPTS {
+            let (state, at) = next(&answer(Verdict::Retry { after: None }), attempt, base, now);
+            assert_eq!(state, DeliveryState::Pending);
+            let wait = at.expect("a retry") - now;
+            let expected = 120 * (1 << (attempt - 1));
+            assert!(wait.num_seconds() >= expected * 8 / 10 && wait.num_seconds() <= expected * 12 / 10, "{wait}");
+            total += wait;
+        }
+        assert!((45..=80).contains(&total.num_minutes()), "about an hour in all: {total}");
+        assert_eq!(
+            next(&answer(Verdict::Retry { after: None }), MAX_ATTEMPTS, base, now),
+            (DeliveryState::Failed, None)
+        );
+    }
+
+    #[test]
+    fn a_later_retry_after_wins_over_the_backoff() {
+        let now = Utc::now();
+        let (_, at) =
+            next(&answer(Verdict::Retry { after: Some(Duration::from_secs(900)) }), 1, Duration::from_secs(120), now);
+        assert_eq!((at.expect("a retry") - now).num_seconds(), 900);
+        let (_, at) =
+            next(&answer(Verdict::Retry { after: Some(Duration::from_secs(1)) }), 1, Duration::from_secs(120), now);
+        assert!((at.expect("a retry") - now).num_seconds() >= 96);
+    }
+
+    #[test]
+    fn a_refusal_is_given_up_and_a_success_is_sent() {
+        let now = Utc::now();
+        assert_eq!(next(&answer(Verdict::GiveUp), 1, Duration::from_secs(1), now), (DeliveryState::Failed, None));
+        assert_eq!(next(&answer(Verdict::Delivered), 1, Duration::from_secs(1), now), (DeliveryState::Sent, None));
+    }
+}

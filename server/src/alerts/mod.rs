@@ -1,0 +1,10 @@
+//! Alerting, after the store: the writer decides what fires and queues it in the outbox
+//! ([`crate::store::alerts`]); the [`dispatch`]er delivers it — [`compose`] gathers what the
+//! notification says, [`format`] says it the way each channel wants, [`send`] posts it through
+//! the outbound [`guard`] — and logs how it went.
+
+pub mod compose;
+pub mod dispatch;
+pub mod format;
+pub mod guard;
+pub mod send;

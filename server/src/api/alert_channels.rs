@@ -1,0 +1,145 @@
+//! A project's alert channels: members see them (URLs masked), admins add, change, test and
+//! delete them. Every URL passes the outbound guard before it is saved.
+
+use super::extract::{Body, Id};
+use super::{ApiError, NoContent};
+use crate::alerts::guard::GuardError;
+use crate::auth::{Principal, access};
+use crate::state::AppState;
+use crate::store::alerts::{channels, deliveries};
+use crate::store::projects;
+use app::alerts::{ChannelInfo, ChannelKind, ChannelUpdate, CreatedChannel, Delivery, NewChannel};
+use app::model::Role;
+use axum::extract::State;
+use axum::response::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The longest webhook URL.
+const MAX_URL_CHARS: usize = 2048;
+/// A signing secret's length bounds, in characters.
+const SECRET_CHARS: std::ops::RangeInclusive<usize> = 16..=200;
+/// Deliveries a channel's log shows.
+const LOG_LENGTH: u64 = 100;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, delete))
+        .routes(routes!(test))
+        .routes(routes!(log))
+}
+
+/// The project's alert channels (member).
+#[utoipa::path(get, path = "/api/0/projects/{id}/alert-channels/", tag = "alerts",
+    responses((status = 200, body = Vec<ChannelInfo>), (status = 404)))]
+async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+) -> Result<Json<Vec<ChannelInfo>>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Member, "project").await?;
+    Ok(Json(channels::list(&state.db, id).await?.iter().map(channels::info).collect()))
+}
+
+/// Adds a channel (admin). A generic webhook's signing secret is answered this once.
+#[utoipa::path(post, path = "/api/0/projects/{id}/alert-channels/", tag = "alerts", request_body = NewChannel,
+    responses((status = 200, body = CreatedChannel), (status = 403), (status = 404), (status = 422)))]
+async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+    Body(body): Body<NewChannel>,
+) -> Result<Json<CreatedChannel>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let name = super::fields::name(&body.name, "channel name")?;
+    let url = checked_url(&state, &body.url).await?;
+    let secret = match body.kind {
+        ChannelKind::Webhook => Some(match body.secret {
+            Some(secret) if SECRET_CHARS.contains(&secret.chars().count()) => secret,
+            Some(_) => {
+                let (min, max) = (SECRET_CHARS.start(), SECRET_CHARS.end());
+                return Err(ApiError::Invalid(format!("a signing secret has {min} to {max} characters")));
+            }
+            None => crate::auth::secrets::generate("whsec_"),
+        }),
+        _ => None,
+    };
+    let row = channels::create(&state.db, id, &name, body.kind, &url, secret.clone()).await?;
+    Ok(Json(CreatedChannel { channel: channels::info(&row), secret }))
+}
+
+/// Renames a channel or gives it a new URL (admin).
+#[utoipa::path(patch, path = "/api/0/projects/{id}/alert-channels/{channel_id}/", tag = "alerts",
+    request_body = ChannelUpdate,
+    responses((status = 200, body = ChannelInfo), (status = 403), (status = 404), (status = 422)))]
+async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, channel_id)): Id<(i64, i64)>,
+    Body(body): Body<ChannelUpdate>,
+) -> Result<Json<ChannelInfo>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
+    let name = body.name.as_deref().map(|name| super::fields::name(name, "channel name")).transpose()?;
+    let url = match &body.url {
+        Some(url) => Some(checked_url(&state, url).await?),
+        None => None,
+    };
+    let row = channels::update(&state.db, row, name.as_deref(), url.as_deref()).await?;
+    Ok(Json(channels::info(&row)))
+}
+
+/// Deletes a channel and its delivery log (admin); rules stop notifying it.
+#[utoipa::path(delete, path = "/api/0/projects/{id}/alert-channels/{channel_id}/", tag = "alerts",
+    responses((status = 204), (status = 403), (status = 404)))]
+async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, channel_id)): Id<(i64, i64)>,
+) -> Result<NoContent, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
+    channels::delete(&state.db, row).await?;
+    Ok(NoContent)
+}
+
+/// Sends a sample alert through the channel's real formatter now, and answers how the receiver
+/// took it (admin).
+#[utoipa::path(post, path = "/api/0/projects/{id}/alert-channels/{channel_id}/test/", tag = "alerts",
+    responses((status = 200, body = Delivery), (status = 403), (status = 404)))]
+async fn test(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, channel_id)): Id<(i64, i64)>,
+) -> Result<Json<Delivery>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Admin, "project").await?;
+    let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
+    let project = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
+    Ok(Json(state.alerts.test_send(&row, project.name).await?))
+}
+
+/// The channel's latest deliveries, newest first (member).
+#[utoipa::path(get, path = "/api/0/projects/{id}/alert-channels/{channel_id}/deliveries/", tag = "alerts",
+    responses((status = 200, body = Vec<Delivery>), (status = 404)))]
+async fn log(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, channel_id)): Id<(i64, i64)>,
+) -> Result<Json<Vec<Delivery>>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Member, "project").await?;
+    let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
+    Ok(Json(deliveries::of_channel(&state.db, row.id, LOG_LENGTH).await?))
+}
+
+/// The URL, trimmed, if the outbound guard lets it through.
+async fn checked_url(state: &AppState, raw: &str) -> Result<String, ApiError> {
+    if raw.chars().count() > MAX_URL_CHARS {
+        return Err(ApiError::Invalid(format!("a webhook URL has at most {MAX_URL_CHARS} characters")));
+    }
+    let guard = state.alerts.outbound.guard();
+    guard.check_url(raw).await.map(|url| url.to_string()).map_err(|err| match err {
+        GuardError::Invalid(why) => ApiError::Invalid(format!("the webhook URL is not valid: {why}")),
+        refused => ApiError::Invalid(format!("the webhook URL is refused: {refused}")),
+    })
+}
