@@ -14,10 +14,10 @@
 //! FAULTLINE_BENCH_DATABASE_URL to measure PostgreSQL instead of a fresh SQLite file: each run
 //! creates a fresh database on that server (and drops it after), leaving the named one alone.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -168,7 +168,8 @@ async fn add_rules(database_url: &str, project: i64, count: usize, url: &str) ->
     use app::alerts::{ChannelKind, Trigger};
     use server::store::alerts::{channels, rules};
     let db = sea_orm::Database::connect(database_url).await?;
-    let channel = channels::create(&db, project, "bench", ChannelKind::Webhook, url, Some("bench-secret".into())).await?;
+    let channel =
+        channels::create(&db, project, "bench", ChannelKind::Webhook, url, Some("bench-secret".into())).await?;
     for n in 0..count {
         let settings = app::alerts::NewRule {
             name: format!("rule {n}"),
@@ -329,7 +330,8 @@ async fn report_alerts(rules: usize, arrivals: &Arrivals, sent_at: &Mutex<HashMa
         .map(|arrivals| arrivals.iter().filter_map(|(event, at)| Some(*at - *sent_at.get(event)?)).collect())
         .unwrap_or_default();
     delays.sort();
-    let ms = |p: f64| delays.get(((delays.len().max(1) - 1) as f64 * p) as usize).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let ms =
+        |p: f64| delays.get(((delays.len().max(1) - 1) as f64 * p) as usize).map_or(0.0, |d| d.as_secs_f64() * 1000.0);
     println!(
         "  alerts: {rules} rules, {} webhooks received; event sent → webhook received p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         delays.len(),

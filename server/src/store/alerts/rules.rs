@@ -40,12 +40,7 @@ pub async fn create(db: &impl ConnectionTrait, project_id: i64, settings: NewRul
     save(db, row, settings).await
 }
 
-pub async fn update(
-    db: &impl ConnectionTrait,
-    project_id: i64,
-    id: i64,
-    settings: NewRule,
-) -> Result<RuleInfo, DbErr> {
+pub async fn update(db: &impl ConnectionTrait, project_id: i64, id: i64, settings: NewRule) -> Result<RuleInfo, DbErr> {
     let row = alert_rule::Entity::find_by_id(id)
         .one(db)
         .await?
