@@ -112,12 +112,14 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &str, data: &Path, database_url: Option<&str>) -> anyhow::Result<Server> {
+/// Starts the server; with `alerts`, its alerts may reach the receiver on loopback.
+fn start(binary: &str, data: &Path, database_url: Option<&str>, alerts: bool) -> anyhow::Result<Server> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut command = Command::new(binary);
     command.args(["--host", "127.0.0.1", "--port", "0", "--data-dir"]).arg(data).current_dir(root);
-    // The alert receiver is on loopback.
-    command.arg("--alerts-allow-private-networks");
+    if alerts {
+        command.arg("--alerts-allow-private-networks");
+    }
     if let Some(url) = database_url {
         command.args(["--database-url", url]);
     }
@@ -236,7 +238,7 @@ async fn run(run: Run<'_>) -> anyhow::Result<()> {
     let Run { binary, events, concurrency, size, templates, database_url, alert_rules } = run;
     let data = tempfile::tempdir()?;
     let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
-    let server = start(binary, data.path(), database_url)?;
+    let server = start(binary, data.path(), database_url, alert_rules > 0)?;
     let pid = server.child.id();
     let (alert_url, arrivals) = receiver().await?;
     if alert_rules > 0 {

@@ -107,6 +107,7 @@ impl Application {
             .context("preparing the HTTP client for alerts")?;
         let dispatcher = Dispatcher {
             db: db.clone(),
+            writer: writer.clone(),
             outbound,
             outbox,
             hub: hub.clone(),

@@ -3,7 +3,8 @@
 //! attempted with its idempotency id; a failure that is worth it is retried with exponential
 //! backoff and jitter (or after the receiver's `Retry-After`, if later), up to
 //! [`MAX_ATTEMPTS`]; then, or on a refusal, it is given up with the reason recorded. Every
-//! attempt updates the delivery log and the channel's failing state, live.
+//! attempt updates the delivery log and the channel's failing state through the writer, which
+//! tells open dashboards.
 //! Delivery is at least once: a crash between a send and its record sends it again, with the
 //! same id.
 
@@ -13,6 +14,7 @@ use super::send::{Answer, Outbound, Verdict};
 use crate::live::hub::LiveHub;
 use crate::store::alerts::{channels, deliveries};
 use crate::store::entities::alert_delivery;
+use crate::store::writer::{StoreError, Writer};
 use app::alerts::{ChannelKind, Delivery, DeliveryState};
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
@@ -34,6 +36,8 @@ const IDLE: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct Dispatcher {
     pub db: DatabaseConnection,
+    /// Records each attempt.
+    pub writer: Writer,
     pub outbound: Outbound,
     pub outbox: Arc<Notify>,
     pub hub: LiveHub,
@@ -111,14 +115,14 @@ impl Dispatcher {
             state,
             retry_at,
         };
-        let channel_id = row.channel_id;
-        let row = deliveries::record(&self.db, row, &attempt).await?;
-        let failure = answer.error.as_deref().filter(|_| state != DeliveryState::Sent);
-        channels::record_result(&self.db, channel_id, failure, now).await?;
-        if let Some(delivery) = deliveries::infos(&self.db, vec![row]).await?.pop() {
-            self.publish(delivery);
+        loop {
+            match self.writer.record_attempt(row.clone(), attempt.clone()).await {
+                // Ingest fills the queue: wait for room rather than send the alert twice.
+                Err(StoreError::QueueFull) => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(err) => return Err(DbErr::Custom(format!("recording a delivery attempt: {err}"))),
+                Ok(()) => return Ok(()),
+            }
         }
-        Ok(())
     }
 
     /// Sends a sample alert to the channel now, through the real formatter, and logs it.

@@ -5,14 +5,15 @@
 //! started with (the live hub's, which the store does not know) and wakes the alert dispatcher.
 
 use super::activity::Actor;
-use super::alerts::firing;
+use super::alerts::{channels, deliveries, firing};
 use super::decisions::{self, DecisionError};
+use super::entities::alert_delivery;
 use super::entities::issue;
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use super::record::{self, Touched};
 use super::{issues, retention};
-use app::alerts::Delivery;
+use app::alerts::{Delivery, DeliveryState};
 use app::dto::Activity;
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
@@ -64,6 +65,9 @@ enum Write {
         text: String,
         by: Actor,
     },
+    /// How an alert delivery's attempt went: through the writer, so the dispatcher never waits
+    /// for SQLite's write lock behind a busy ingest.
+    Attempted(Box<(alert_delivery::Model, deliveries::Attempt)>),
 }
 
 struct Job {
@@ -134,6 +138,15 @@ impl Writer {
         by: Actor,
     ) -> Result<Activity, StoreError> {
         self.submit(Write::Comment { issue_id, project_id, text, by }).await?.activity.ok_or(StoreError::Failed)
+    }
+
+    /// Records how an attempt to deliver an alert went (and the channel's failing state).
+    pub async fn record_attempt(
+        &self,
+        delivery: alert_delivery::Model,
+        attempt: deliveries::Attempt,
+    ) -> Result<(), StoreError> {
+        self.submit(Write::Attempted(Box::new((delivery, attempt)))).await.map(|_| ())
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -296,7 +309,8 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         })
         .collect();
     let recorded = record::events(&txn, &events, known).await?;
-    let deliveries = firing::fire(&txn, &recorded, Utc::now()).await?;
+    let mut queued = firing::fire(&txn, &recorded, Utc::now()).await?;
+    let mut attempted = Vec::new();
     let mut activity = recorded.activity;
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
@@ -341,8 +355,17 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
                 activity.push((*project_id, entry.clone()));
                 Ok(Done { count: 0, activity: Some(entry) })
             }
+            Write::Attempted(attempt) => {
+                let (delivery, attempt) = &**attempt;
+                let row = deliveries::record(&txn, delivery.clone(), attempt).await?;
+                let failure = attempt.error.as_deref().filter(|_| attempt.state != DeliveryState::Sent);
+                channels::record_result(&txn, row.channel_id, failure, attempt.at).await?;
+                attempted.push(row);
+                Ok(Done::default())
+            }
         });
     }
+    queued.extend(deliveries::infos(&txn, attempted).await?);
     txn.commit().await?;
     if pruned {
         known.forget();
@@ -354,7 +377,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         touched: recorded.issues.into_values().collect(),
         changed_otherwise,
         activity,
-        deliveries,
+        deliveries: queued,
         outcomes,
     })
 }
