@@ -117,22 +117,19 @@ impl Outbound {
         if status.is_success() {
             return Answer { status: code, error: None, latency: started.elapsed(), verdict: Verdict::Delivered };
         }
-        let said = String::from_utf8_lossy(&text).trim().to_owned();
-        let error = if said.is_empty() { format!("HTTP {status}") } else { format!("HTTP {status}: {said}") };
-        let verdict = if status.is_redirection() {
+        if status.is_redirection() {
             return answer(
                 code,
                 format!("HTTP {status}: redirects are not followed; give the final URL"),
                 Verdict::GiveUp,
             );
-        } else if status == StatusCode::TOO_MANY_REQUESTS
+        }
+        let said = String::from_utf8_lossy(&text).trim().to_owned();
+        let error = if said.is_empty() { format!("HTTP {status}") } else { format!("HTTP {status}: {said}") };
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT
-            || status.is_server_error()
-        {
-            Verdict::Retry { after: retry_after }
-        } else {
-            Verdict::GiveUp
-        };
+            || status.is_server_error();
+        let verdict = if retryable { Verdict::Retry { after: retry_after } } else { Verdict::GiveUp };
         answer(code, error, verdict)
     }
 }
