@@ -6,7 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub use app_types::{alerts, event, matching, model, search};
+pub use app_types::{alerts, event, matching, model, search, tags};
 pub mod board;
 pub mod chart;
 mod components;

@@ -12,7 +12,6 @@ pub mod outcomes;
 pub mod pipeline;
 mod rate_limit;
 pub mod scrub;
-pub mod tags;
 
 pub use endpoint::{Limits, canonical_path, router};
 pub use protocol::normalize;

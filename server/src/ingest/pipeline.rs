@@ -3,10 +3,11 @@
 //! affected user, the compressed payload). Work on values only: no HTTP, no state, no database.
 
 use super::error::IngestError;
-use super::{filters, fingerprint, normalize, scrub, tags};
+use super::{filters, fingerprint, normalize, scrub};
 use crate::store::new_event::{self, NewAttachment, NewEvent};
 use crate::store::projects::IngestSettings;
 use app::event::Event;
+use app::tags;
 use chrono::{DateTime, Utc};
 use protocol::ids::{EventId, ProjectId};
 

@@ -2,7 +2,7 @@
 //! plus environment, release, level, the user, browser, OS, runtime and device from the event's
 //! fields and contexts. The issue page shows each key's value distribution.
 
-use app::event::{Event, Object};
+use crate::event::{Event, Object};
 use serde_json::Value;
 
 /// Sentry's limits: longer keys are dropped, longer values cut.
