@@ -170,8 +170,10 @@ async fn add_rules(database_url: &str, project: i64, count: usize, url: &str) ->
     use app::alerts::{ChannelKind, Trigger};
     use server::store::alerts::{channels, rules};
     let db = sea_orm::Database::connect(database_url).await?;
-    let channel =
-        channels::create(&db, project, "bench", ChannelKind::Webhook, url, Some("bench-secret".into())).await?;
+    // The bench times every delivery: the hourly cap must not hold any back.
+    let cap = app::alerts::MAX_HOURLY_CAP;
+    let secret = Some("bench-secret".into());
+    let channel = channels::create(&db, project, "bench", ChannelKind::Webhook, url, secret, cap).await?;
     for n in 0..count {
         let settings = app::alerts::NewRule {
             name: format!("rule {n}"),

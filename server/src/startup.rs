@@ -200,7 +200,8 @@ impl Application {
     /// Serves until `shutdown` completes, then lets the writer store what it was given.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let Application { listener, router, db, writer, writer_task, retention, dispatcher, .. } = self;
-        let snooze_task = tokio::spawn(crate::snoozes::run(db, writer.clone()));
+        let snooze_task = tokio::spawn(crate::snoozes::run(db.clone(), writer.clone()));
+        let unattended_task = tokio::spawn(crate::alerts::unattended::run(db, writer.clone()));
         let dispatch_task = tokio::spawn(dispatcher.run());
         let retention_task = tokio::spawn(retention.run(writer));
         // Envelope URLs are rewritten before routing, so a DSN with a path prefix works.
@@ -217,6 +218,7 @@ impl Application {
         // The jobs hold handles on the writer: stop them so the writer can drain and end.
         retention_task.abort();
         snooze_task.abort();
+        unattended_task.abort();
         dispatch_task.abort();
         writer_task.await.context("the writer task failed")?;
         Ok(())

@@ -17,6 +17,10 @@ pub enum Trigger {
     Escalation,
     /// At least `events` events of the issue arrived within the last `minutes`.
     Frequency { events: u32, minutes: u32 },
+    /// At least `users` distinct users had an event of the issue within the last `minutes`.
+    Users { users: u32, minutes: u32 },
+    /// The issue is still unresolved and unassigned `hours` after it first appeared.
+    Unattended { hours: u32 },
 }
 
 /// The longest window a frequency trigger counts over: the minute counters are kept a day.
@@ -25,6 +29,15 @@ pub const MAX_WINDOW_MINUTES: u32 = 24 * 60;
 pub const MIN_INTERVAL_MINUTES: u32 = 1;
 pub const MAX_INTERVAL_MINUTES: u32 = 7 * 24 * 60;
 pub const DEFAULT_INTERVAL_MINUTES: u32 = 30;
+/// The longest an unattended trigger waits: 30 days.
+pub const MAX_UNATTENDED_HOURS: u32 = 30 * 24;
+/// A channel sends at most this many deliveries in a rolling hour unless set otherwise.
+pub const DEFAULT_HOURLY_CAP: u32 = 60;
+pub const MAX_HOURLY_CAP: u32 = 10_000;
+/// The trigger of a digest: the deliveries a channel's hourly cap held back, in one message.
+pub const DIGEST: &str = "digest";
+/// The trigger of a channel's test send.
+pub const TEST: &str = "test";
 
 impl Trigger {
     /// The name of its kind: `new_issue`, `regression`, `escalation`, `frequency`.
@@ -34,6 +47,8 @@ impl Trigger {
             Trigger::Regression => "regression",
             Trigger::Escalation => "escalation",
             Trigger::Frequency { .. } => "frequency",
+            Trigger::Users { .. } => "users",
+            Trigger::Unattended { .. } => "unattended",
         }
     }
 
@@ -46,6 +61,12 @@ impl Trigger {
             Trigger::Frequency { events, minutes } => {
                 format!("{} in {}", crate::model::counted(events.into(), "event"), counted_minutes(minutes))
             }
+            Trigger::Users { users, minutes } => {
+                format!("{} in {}", crate::model::counted(users.into(), "user"), counted_minutes(minutes))
+            }
+            Trigger::Unattended { hours } => {
+                format!("Unresolved and unassigned for {}", crate::model::counted(hours.into(), "hour"))
+            }
         }
     }
 
@@ -53,8 +74,14 @@ impl Trigger {
     pub fn check(self) -> Result<(), String> {
         match self {
             Trigger::Frequency { events: 0, .. } => Err("a frequency trigger counts at least 1 event".to_owned()),
-            Trigger::Frequency { minutes, .. } if !(1..=MAX_WINDOW_MINUTES).contains(&minutes) => {
-                Err(format!("a frequency trigger counts over 1 to {MAX_WINDOW_MINUTES} minutes"))
+            Trigger::Users { users: 0, .. } => Err("a users trigger counts at least 1 user".to_owned()),
+            Trigger::Frequency { minutes, .. } | Trigger::Users { minutes, .. }
+                if !(1..=MAX_WINDOW_MINUTES).contains(&minutes) =>
+            {
+                Err(format!("a {} trigger counts over 1 to {MAX_WINDOW_MINUTES} minutes", self.name()))
+            }
+            Trigger::Unattended { hours } if !(1..=MAX_UNATTENDED_HOURS).contains(&hours) => {
+                Err(format!("an unattended trigger waits 1 to {MAX_UNATTENDED_HOURS} hours"))
             }
             _ => Ok(()),
         }
@@ -117,6 +144,8 @@ pub struct ChannelInfo {
     pub url: String,
     /// Since when its deliveries fail, and the last reason; `None` while they succeed.
     pub failing: Option<ChannelFailure>,
+    /// Deliveries sent in a rolling hour at most; the rest go out together as one digest.
+    pub hourly_cap: u32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -136,6 +165,13 @@ pub struct NewChannel {
     /// The generic webhook's signing secret [default: a new random one, answered once].
     #[serde(default)]
     pub secret: Option<String>,
+    /// Deliveries sent in a rolling hour at most [default: 60].
+    #[serde(default = "default_hourly_cap")]
+    pub hourly_cap: u32,
+}
+
+fn default_hourly_cap() -> u32 {
+    DEFAULT_HOURLY_CAP
 }
 
 /// A new channel, with the generic webhook's signing secret: the only time it is shown.
@@ -154,6 +190,8 @@ pub struct ChannelUpdate {
     pub name: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
+    #[serde(default)]
+    pub hourly_cap: Option<u32>,
 }
 
 /// A rule: when any of its triggers happens to an issue of the project and the event matches the
@@ -224,19 +262,33 @@ pub enum DeliveryState {
     Sent,
     /// Given up: the receiver refused it, or every attempt failed.
     Failed,
+    /// Held back by the channel's hourly cap, to go out in the next digest.
+    Held,
+    /// Sent within a digest.
+    Digested,
 }
 
 impl DeliveryState {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             DeliveryState::Pending => "pending",
             DeliveryState::Sent => "sent",
             DeliveryState::Failed => "failed",
+            DeliveryState::Held => "held",
+            DeliveryState::Digested => "digested",
         }
     }
 
     pub fn parse(raw: &str) -> Option<DeliveryState> {
-        [DeliveryState::Pending, DeliveryState::Sent, DeliveryState::Failed].into_iter().find(|s| s.as_str() == raw)
+        [
+            DeliveryState::Pending,
+            DeliveryState::Sent,
+            DeliveryState::Failed,
+            DeliveryState::Held,
+            DeliveryState::Digested,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == raw)
     }
 }
 
@@ -253,7 +305,7 @@ pub struct Delivery {
     pub rule_id: Option<i64>,
     pub rule: Option<String>,
     pub issue_id: Option<i64>,
-    /// What fired: `new_issue`, `regression`, `escalation`, `frequency`, or `test`.
+    /// What fired: a trigger's name, [`DIGEST`] or [`TEST`].
     pub trigger: String,
     pub state: DeliveryState,
     pub attempts: u32,
@@ -266,6 +318,8 @@ pub struct Delivery {
     pub error: Option<String>,
     /// How long the latest attempt took.
     pub latency_ms: Option<u32>,
+    /// The id of the digest it went out in, once the hourly cap held it back.
+    pub digest: Option<String>,
 }
 
 #[cfg(test)]
@@ -287,5 +341,18 @@ mod tests {
         assert!(Trigger::Frequency { events: 1, minutes: 0 }.check().is_err());
         assert!(Trigger::Frequency { events: 1, minutes: MAX_WINDOW_MINUTES + 1 }.check().is_err());
         assert!(Trigger::Frequency { events: 1, minutes: MAX_WINDOW_MINUTES }.check().is_ok());
+    }
+
+    #[test]
+    fn users_and_unattended_triggers_say_what_they_wait_for() {
+        assert_eq!(Trigger::Users { users: 50, minutes: 30 }.describe(), "50 users in 30 minutes");
+        assert_eq!(Trigger::Unattended { hours: 4 }.describe(), "Unresolved and unassigned for 4 hours");
+        let json = serde_json::to_string(&Trigger::Unattended { hours: 4 }).expect("json");
+        assert_eq!(json, r#"{"type":"unattended","hours":4}"#);
+        assert!(Trigger::Users { users: 0, minutes: 5 }.check().is_err());
+        assert!(Trigger::Users { users: 5, minutes: MAX_WINDOW_MINUTES + 1 }.check().is_err());
+        assert!(Trigger::Unattended { hours: 0 }.check().is_err());
+        assert!(Trigger::Unattended { hours: MAX_UNATTENDED_HOURS + 1 }.check().is_err());
+        assert!(Trigger::Unattended { hours: MAX_UNATTENDED_HOURS }.check().is_ok());
     }
 }

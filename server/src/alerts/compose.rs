@@ -1,14 +1,16 @@
 //! Gathering what a delivery tells: its issue as it is now, the triggering event's environment
-//! and release, the rule and project names, and links under the public URL.
+//! and release, the rule and project names, and links under the public URL; for a digest, the
+//! alerts it carries.
 
-use super::format::{EventFacts, IssueFacts, NamedRef, Notification};
-use crate::store::alerts::rules;
-use crate::store::entities::{alert_delivery, alert_rule};
+use super::format::{DIGEST_LISTED, Digest, EventFacts, HeldAlert, IssueFacts, IssueLink, NamedRef, Notification};
+use crate::store::alerts::{deliveries, rules};
+use crate::store::entities::{alert_delivery, alert_rule, issue};
 use crate::store::{events, issues, projects};
-use app::alerts::Trigger;
-use app::model::{IssueStatus, Level};
+use app::alerts::{DIGEST, TEST, Trigger};
+use app::model::{IssueStatus, Level, counted};
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use std::collections::HashMap;
 
 /// The notification of a queued delivery; `None` when its issue or project is gone.
 pub async fn notification(
@@ -59,12 +61,63 @@ pub async fn notification(
     }))
 }
 
+/// The digest a queued digest delivery sends; `None` when its project is gone.
+pub async fn digest(
+    db: &impl ConnectionTrait,
+    row: &alert_delivery::Model,
+    public_url: &str,
+) -> Result<Option<Digest>, DbErr> {
+    let Some(project) = projects::get(db, row.project_id).await? else { return Ok(None) };
+    let carried = deliveries::of_digest(db, &row.delivery_id).await?;
+    let listed = &carried[..carried.len().min(DIGEST_LISTED)];
+    let issue_ids: Vec<i64> = listed.iter().filter_map(|held| held.issue_id).collect();
+    let issues: HashMap<i64, issue::Model> = issue::Entity::find()
+        .filter(issue::Column::Id.is_in(issue_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|issue| (issue.id, issue))
+        .collect();
+    let rule_ids: Vec<i64> = listed.iter().filter_map(|held| held.rule_id).collect();
+    let rules: HashMap<i64, alert_rule::Model> = alert_rule::Entity::find()
+        .filter(alert_rule::Column::Id.is_in(rule_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|rule| (rule.id, rule))
+        .collect();
+    let alerts = listed
+        .iter()
+        .filter_map(|held| {
+            let issue = issues.get(&held.issue_id?)?;
+            let rule = held.rule_id.and_then(|id| rules.get(&id));
+            Some(HeldAlert {
+                delivery: held.delivery_id.clone(),
+                trigger: held.trigger.clone(),
+                headline: headline(&held.trigger, rule),
+                rule: rule.map(|rule| NamedRef { id: rule.id, name: rule.name.clone() }),
+                issue: IssueLink { id: issue.id, title: issue.title.clone(), url: issue_url(public_url, issue.id) },
+            })
+        })
+        .collect();
+    Ok(Some(Digest {
+        delivery: row.delivery_id.clone(),
+        trigger: DIGEST,
+        headline: counted(i64::try_from(carried.len()).unwrap_or(i64::MAX), "more alert"),
+        url: format!("{}/?project={}", public_url.trim_end_matches('/'), project.id),
+        project: NamedRef { id: project.id, name: project.name },
+        count: carried.len(),
+        alerts,
+        sent_at: Utc::now(),
+    }))
+}
+
 /// A sample alert for a channel's test send, through the same formatter as real ones.
 pub fn test_notification(delivery: String, project_id: i64, project_name: String, public_url: &str) -> Notification {
     let now = Utc::now();
     Notification {
         delivery,
-        trigger: "test".to_owned(),
+        trigger: TEST.to_owned(),
         headline: "Test alert".to_owned(),
         rule: None,
         project: NamedRef { id: project_id, name: project_name },

@@ -4,23 +4,26 @@
 //! backoff and jitter (or after the receiver's `Retry-After`, if later), up to
 //! [`MAX_ATTEMPTS`]; then, or on a refusal, it is given up with the reason recorded. Every
 //! attempt updates the delivery log and the channel's failing state through the writer, which
-//! tells open dashboards.
+//! tells open dashboards. Each channel's hourly cap ([`cap`]) holds back what would exceed it,
+//! to go out as one digest once the channel has room.
 //! Delivery is at least once: a crash between a send and its record sends it again, with the
 //! same id.
 
+use super::cap;
 use super::compose;
 use super::format;
 use super::send::{Answer, Outbound, Verdict};
 use crate::live::hub::LiveHub;
 use crate::store::alerts::{channels, deliveries};
-use crate::store::entities::alert_delivery;
+use crate::store::entities::{alert_channel, alert_delivery};
 use crate::store::writer::{StoreError, Writer};
-use app::alerts::{ChannelKind, Delivery, DeliveryState};
+use app::alerts::{ChannelKind, DIGEST, Delivery, DeliveryState};
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use rand::Rng;
 use sea_orm::{DatabaseConnection, DbErr};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -70,29 +73,61 @@ impl Dispatcher {
         }
     }
 
-    /// Attempts the deliveries due now; returns how many.
+    /// Attempts the deliveries due now, as far as their channels' caps allow; returns how many
+    /// were due.
     async fn round(&self) -> Result<usize, DbErr> {
-        let due = deliveries::due(&self.db, Utc::now(), ROUND).await?;
+        let now = Utc::now();
+        let due = deliveries::due(&self.db, now, ROUND).await?;
         let count = due.len();
-        let results: Vec<Result<(), DbErr>> =
-            futures::stream::iter(due).map(|row| self.deliver(row)).buffer_unordered(IN_FLIGHT).collect().await;
+        let mut by_channel: BTreeMap<(i64, i64), Vec<alert_delivery::Model>> = BTreeMap::new();
+        for row in due {
+            by_channel.entry((row.project_id, row.channel_id)).or_default().push(row);
+        }
+        let mut sends = Vec::new();
+        for ((project_id, channel_id), rows) in by_channel {
+            let Some(channel) = channels::get(&self.db, project_id, channel_id).await? else { continue };
+            let sent = deliveries::sent_since(&self.db, channel.id, now - cap::WINDOW).await?;
+            let plan = cap::plan(u32::try_from(channel.hourly_cap).unwrap_or(1), &sent, rows, now);
+            if !plan.hold.is_empty() {
+                let (hold, until) = (plan.hold, plan.until);
+                tracing::info!(channel = channel.id, held = hold.len(), "the channel's hourly cap holds alerts back");
+                retrying(|| self.writer.hold(hold.clone(), until)).await?;
+            }
+            if plan.digest
+                && let Some(digest) = retrying(|| self.writer.digest(channel.clone())).await?
+            {
+                sends.push((channel.clone(), digest));
+            }
+            sends.extend(plan.send.into_iter().map(|row| (channel.clone(), row)));
+        }
+        let results: Vec<Result<(), DbErr>> = futures::stream::iter(sends)
+            .map(|(channel, row)| self.deliver(channel, row))
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
         results.into_iter().collect::<Result<(), DbErr>>()?;
         Ok(count)
     }
 
-    async fn deliver(&self, row: alert_delivery::Model) -> Result<(), DbErr> {
-        let Some(channel) = channels::get(&self.db, row.project_id, row.channel_id).await? else { return Ok(()) };
-        let Some(notification) = compose::notification(&self.db, &row, &self.public_url).await? else {
+    async fn deliver(&self, channel: alert_channel::Model, row: alert_delivery::Model) -> Result<(), DbErr> {
+        let kind = ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Webhook);
+        let secret = channel.secret.as_deref();
+        let message = if row.trigger == DIGEST {
+            compose::digest(&self.db, &row, &self.public_url).await?.map(|digest| format::digest(kind, &digest, secret))
+        } else {
+            compose::notification(&self.db, &row, &self.public_url)
+                .await?
+                .map(|notification| format::message(kind, &notification, secret))
+        };
+        let Some(message) = message else {
             let gone = Answer {
                 status: None,
-                error: Some("its issue is gone".to_owned()),
+                error: Some("what it tells of is gone".to_owned()),
                 latency: Duration::ZERO,
                 verdict: Verdict::GiveUp,
             };
             return self.record(row, gone).await;
         };
-        let kind = ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Webhook);
-        let message = format::message(kind, &notification, channel.secret.as_deref());
         let answer = self.outbound.send(&channel.url, &message).await;
         tracing::info!(
             delivery = row.delivery_id,
@@ -115,14 +150,7 @@ impl Dispatcher {
             state,
             retry_at,
         };
-        loop {
-            match self.writer.record_attempt(row.clone(), attempt.clone()).await {
-                // Ingest fills the queue: wait for room rather than send the alert twice.
-                Err(StoreError::QueueFull) => tokio::time::sleep(Duration::from_millis(100)).await,
-                Err(err) => return Err(DbErr::Custom(format!("recording a delivery attempt: {err}"))),
-                Ok(()) => return Ok(()),
-            }
-        }
+        retrying(|| self.writer.record_attempt(row.clone(), attempt.clone())).await
     }
 
     /// Sends a sample alert to the channel now, through the real formatter, and logs it.
@@ -156,6 +184,18 @@ impl Dispatcher {
 
     fn publish(&self, delivery: Delivery) {
         self.hub.publish([LiveChange::DeliveryChanged { delivery: Box::new(delivery) }]);
+    }
+}
+
+/// Asks the writer until it has room: a busy ingest fills its queue, and an attempt not
+/// recorded would be sent again.
+async fn retrying<T, F: Future<Output = Result<T, StoreError>>>(job: impl Fn() -> F) -> Result<T, DbErr> {
+    loop {
+        match job().await {
+            Err(StoreError::QueueFull) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(err) => return Err(DbErr::Custom(format!("recording an alert delivery: {err}"))),
+            Ok(done) => return Ok(done),
+        }
     }
 }
 

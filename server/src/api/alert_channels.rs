@@ -8,7 +8,7 @@ use crate::auth::{Principal, access};
 use crate::state::AppState;
 use crate::store::alerts::{channels, deliveries};
 use crate::store::projects;
-use app::alerts::{ChannelInfo, ChannelKind, ChannelUpdate, CreatedChannel, Delivery, NewChannel};
+use app::alerts::{ChannelInfo, ChannelKind, ChannelUpdate, CreatedChannel, Delivery, MAX_HOURLY_CAP, NewChannel};
 use app::model::Role;
 use axum::extract::State;
 use axum::response::Json;
@@ -65,11 +65,13 @@ async fn create(
         }),
         _ => None,
     };
-    let row = channels::create(&state.db, id, &name, body.kind, &url, secret.clone()).await?;
+    let cap = hourly_cap(body.hourly_cap)?;
+    let row = channels::create(&state.db, id, &name, body.kind, &url, secret.clone(), cap).await?;
     Ok(Json(CreatedChannel { channel: channels::info(&row), secret }))
 }
 
-/// Renames a channel or gives it a new URL (admin).
+/// Renames a channel, gives it a new URL or a new hourly cap (admin). What the old cap held back
+/// goes out at once as a digest if the new one has room.
 #[utoipa::path(patch, path = "/api/0/projects/{id}/alert-channels/{channel_id}/", tag = "alerts",
     request_body = ChannelUpdate,
     responses((status = 200, body = ChannelInfo), (status = 403), (status = 404), (status = 422)))]
@@ -86,7 +88,12 @@ async fn update(
         Some(url) => Some(checked_url(&state, url).await?),
         None => None,
     };
-    let row = channels::update(&state.db, row, name.as_deref(), url.as_deref()).await?;
+    let hourly_cap = body.hourly_cap.map(hourly_cap).transpose()?;
+    let change = channels::Change { name: name.as_deref(), url: url.as_deref(), hourly_cap };
+    let row = channels::update(&state.db, row, change, chrono::Utc::now()).await?;
+    if hourly_cap.is_some() {
+        state.alerts.outbox.notify_one();
+    }
     Ok(Json(channels::info(&row)))
 }
 
@@ -130,6 +137,14 @@ async fn log(
     access::require(&state.db, &principal, id, Role::Member, "project").await?;
     let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
     Ok(Json(deliveries::of_channel(&state.db, row.id, LOG_LENGTH).await?))
+}
+
+fn hourly_cap(cap: u32) -> Result<u32, ApiError> {
+    if (1..=MAX_HOURLY_CAP).contains(&cap) {
+        Ok(cap)
+    } else {
+        Err(ApiError::Invalid(format!("a channel's hourly cap is 1 to {MAX_HOURLY_CAP} deliveries")))
+    }
 }
 
 /// The URL, trimmed, if the outbound guard lets it through.

@@ -16,11 +16,12 @@ use crate::triage::{self, Counts, Transition, Triage};
 use app::alerts::Trigger;
 use app::dto::{Activity, ActivityKind};
 use app::model::{EventSummary, IssueStatus, Substatus};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use protocol::ids::ProjectId;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -271,7 +272,9 @@ async fn load_issues(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<BT
     Ok(issues)
 }
 
-/// Which of the batch's (issue, user) pairs are new: those the insert did not find stored.
+/// Which of the batch's (issue, user) pairs are new: those the insert did not find stored. Each
+/// user's last-seen minute moves to the batch's (at most one update per user and minute), so
+/// alert rules can count distinct users over a window.
 async fn remember_users(
     db: &impl ConnectionTrait,
     fresh: &[&NewEvent],
@@ -280,11 +283,14 @@ async fn remember_users(
     let pairs: BTreeSet<(i64, &str)> =
         fresh.iter().zip(owners).filter_map(|(new, &issue_id)| Some((issue_id, new.user_key.as_deref()?))).collect();
     let pairs: Vec<_> = pairs.into_iter().collect();
+    let received = fresh.iter().map(|new| new.received).max().unwrap_or_else(Utc::now);
+    let minute = received.duration_trunc(TimeDelta::minutes(1)).unwrap_or(received);
     let mut inserted = HashSet::new();
-    for chunk in pairs.chunks(rows_per_statement(2)) {
+    for chunk in pairs.chunks(rows_per_statement(3)) {
         let rows = chunk.iter().map(|(issue_id, key)| issue_user::ActiveModel {
             issue_id: Set(*issue_id),
             user_key: Set((*key).to_owned()),
+            last_seen: Set(Some(minute)),
             ..Default::default()
         });
         let result = issue_user::Entity::insert_many(rows)
@@ -293,6 +299,25 @@ async fn remember_users(
             .await?;
         if let sea_orm::TryInsertResult::Inserted(rows) = result {
             inserted.extend(rows.into_iter().map(|row| (row.issue_id, row.user_key)));
+        }
+    }
+    let mut seen_again: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for (issue_id, key) in pairs.iter().filter(|(issue_id, key)| !inserted.contains(&(*issue_id, (*key).to_owned()))) {
+        seen_again.entry(*issue_id).or_default().push(key);
+    }
+    for (issue_id, keys) in seen_again {
+        for chunk in keys.chunks(rows_per_statement(1)) {
+            issue_user::Entity::update_many()
+                .col_expr(issue_user::Column::LastSeen, Expr::value(minute))
+                .filter(issue_user::Column::IssueId.eq(issue_id))
+                .filter(issue_user::Column::UserKey.is_in(chunk.iter().copied()))
+                .filter(
+                    Condition::any()
+                        .add(issue_user::Column::LastSeen.is_null())
+                        .add(issue_user::Column::LastSeen.lt(minute)),
+                )
+                .exec(db)
+                .await?;
         }
     }
     Ok(inserted)

@@ -5,10 +5,10 @@
 //! started with (the live hub's, which the store does not know) and wakes the alert dispatcher.
 
 use super::activity::Actor;
-use super::alerts::{channels, deliveries, firing};
+use super::alerts::{channels, deliveries, firing, unattended};
 use super::decisions::{self, DecisionError};
-use super::entities::alert_delivery;
 use super::entities::issue;
+use super::entities::{alert_channel, alert_delivery};
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use super::record::{self, Touched};
@@ -43,6 +43,8 @@ struct Done {
     count: u64,
     /// The activity entry it recorded (comments).
     activity: Option<Activity>,
+    /// The alert delivery it queued (digests).
+    delivery: Option<alert_delivery::Model>,
 }
 
 enum Write {
@@ -68,6 +70,15 @@ enum Write {
     /// How an alert delivery's attempt went: through the writer, so the dispatcher never waits
     /// for SQLite's write lock behind a busy ingest.
     Attempted(Box<(alert_delivery::Model, deliveries::Attempt)>),
+    /// Deliveries the channel's hourly cap holds back, until then.
+    Hold {
+        ids: Vec<i64>,
+        until: DateTime<Utc>,
+    },
+    /// Gathers what a channel holds back into one digest, queued now.
+    Digest(Box<alert_channel::Model>),
+    /// Fires the rules waiting for issues left unattended until then.
+    Unattended(DateTime<Utc>),
 }
 
 struct Job {
@@ -147,6 +158,23 @@ impl Writer {
         attempt: deliveries::Attempt,
     ) -> Result<(), StoreError> {
         self.submit(Write::Attempted(Box::new((delivery, attempt)))).await.map(|_| ())
+    }
+
+    /// Holds the deliveries back, because their channel's hourly cap is reached, until `until`.
+    pub async fn hold(&self, deliveries: Vec<i64>, until: DateTime<Utc>) -> Result<(), StoreError> {
+        self.submit(Write::Hold { ids: deliveries, until }).await.map(|_| ())
+    }
+
+    /// Gathers every delivery the channel holds back into one digest, due now; returns it, or
+    /// nothing when nothing is held.
+    pub async fn digest(&self, channel: alert_channel::Model) -> Result<Option<alert_delivery::Model>, StoreError> {
+        Ok(self.submit(Write::Digest(Box::new(channel))).await?.delivery)
+    }
+
+    /// Fires the rules whose issues are still unresolved and unassigned as long as they wait by
+    /// `now`; returns how many deliveries it queued.
+    pub async fn fire_unattended(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(self.submit(Write::Unattended(now)).await?.count)
     }
 
     /// Queues attachments of an event sent earlier and waits for their commit.
@@ -310,7 +338,8 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         .collect();
     let recorded = record::events(&txn, &events, known).await?;
     let mut queued = firing::fire(&txn, &recorded, Utc::now()).await?;
-    let mut attempted = Vec::new();
+    // Deliveries attempted, held back or gathered into a digest.
+    let mut updated = Vec::new();
     let mut activity = recorded.activity;
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
@@ -353,19 +382,37 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
             Write::Comment { issue_id, project_id, text, by } => {
                 let entry = decisions::comment(&txn, *issue_id, text, by, Utc::now()).await?;
                 activity.push((*project_id, entry.clone()));
-                Ok(Done { count: 0, activity: Some(entry) })
+                Ok(Done { activity: Some(entry), ..Done::default() })
             }
             Write::Attempted(attempt) => {
                 let (delivery, attempt) = &**attempt;
                 let row = deliveries::record(&txn, delivery.clone(), attempt).await?;
                 let failure = attempt.error.as_deref().filter(|_| attempt.state != DeliveryState::Sent);
                 channels::record_result(&txn, row.channel_id, failure, attempt.at).await?;
-                attempted.push(row);
+                updated.push(row);
                 Ok(Done::default())
+            }
+            Write::Hold { ids, until } => {
+                updated.extend(deliveries::hold(&txn, ids.clone(), *until).await?);
+                Ok(Done::default())
+            }
+            Write::Digest(channel) => match deliveries::digest(&txn, channel, Utc::now()).await? {
+                Some((digest, carried)) => {
+                    updated.extend(carried);
+                    updated.push(digest.clone());
+                    Ok(Done { delivery: Some(digest), ..Done::default() })
+                }
+                None => Ok(Done::default()),
+            },
+            Write::Unattended(now) => {
+                let fired = unattended::fire(&txn, *now).await?;
+                let count = fired.len() as u64;
+                queued.extend(fired);
+                Ok(Done { count, ..Done::default() })
             }
         });
     }
-    queued.extend(deliveries::infos(&txn, attempted).await?);
+    queued.extend(deliveries::infos(&txn, updated).await?);
     txn.commit().await?;
     if pruned {
         known.forget();

@@ -3,6 +3,7 @@
 mod accounts;
 mod alert_deliveries;
 mod alert_guard;
+mod alert_noise;
 mod alerts;
 mod dashboard;
 mod helpers;

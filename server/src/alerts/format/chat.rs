@@ -94,14 +94,14 @@ pub fn teams(notification: &Notification) -> Value {
 }
 
 /// Slack's three control characters; `<` and `>` make links and mentions.
-fn slack_escaped(text: &str) -> String {
+pub(super) fn slack_escaped(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The characters that make markdown emphasis, code, links, headings and tables, backslash-escaped;
 /// `@` gets a zero-width joiner so no one is
 /// mentioned.
-fn markdown_escaped(text: &str) -> String {
+pub(super) fn markdown_escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if "\\`*_[]<>#|~".contains(c) {

@@ -4,6 +4,7 @@
 //! [`Notification`] and sends the [`Message`].
 
 mod chat;
+mod digest;
 pub mod webhook;
 
 use app::alerts::ChannelKind;
@@ -57,6 +58,47 @@ pub struct EventFacts {
     pub url: String,
 }
 
+/// What a channel's hourly cap held back, told in one message once the channel has room.
+#[derive(Clone, Debug, Serialize)]
+pub struct Digest {
+    /// The digest's own idempotency id.
+    pub delivery: String,
+    /// Always `digest`.
+    pub trigger: &'static str,
+    /// "12 more alerts".
+    pub headline: String,
+    pub project: NamedRef,
+    /// How many alerts it carries; `alerts` lists the first [`DIGEST_LISTED`] whose issues remain.
+    pub count: usize,
+    pub alerts: Vec<HeldAlert>,
+    /// The project's issues, under `--public-url`.
+    pub url: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// Alerts a digest lists one by one.
+pub const DIGEST_LISTED: usize = 50;
+/// Of those, what a chat message shows before "and N more".
+const CHAT_LISTED: usize = 10;
+
+/// One alert within a digest.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeldAlert {
+    /// The id it had while held: a receiver that saw it alone already may drop it.
+    pub delivery: String,
+    pub trigger: String,
+    pub headline: String,
+    pub rule: Option<NamedRef>,
+    pub issue: IssueLink,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueLink {
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+}
+
 /// A request body and the headers that go with it.
 #[derive(Clone, Debug)]
 pub struct Message {
@@ -72,7 +114,21 @@ pub fn message(kind: ChannelKind, notification: &Notification, secret: Option<&s
         ChannelKind::Mattermost => json(chat::mattermost(notification)),
         ChannelKind::Discord => json(chat::discord(notification)),
         ChannelKind::Teams => json(chat::teams(notification)),
-        ChannelKind::Webhook => webhook::message(notification, secret.unwrap_or_default()),
+        ChannelKind::Webhook => {
+            webhook::message(notification, &notification.delivery, notification.sent_at, secret.unwrap_or_default())
+        }
+    }
+}
+
+/// The digest for a channel of this kind.
+pub fn digest(kind: ChannelKind, digest: &Digest, secret: Option<&str>) -> Message {
+    let json = |value: serde_json::Value| Message { body: value.to_string().into_bytes(), headers: Vec::new() };
+    match kind {
+        ChannelKind::Slack => json(digest::slack(digest)),
+        ChannelKind::Mattermost => json(digest::mattermost(digest)),
+        ChannelKind::Discord => json(digest::discord(digest)),
+        ChannelKind::Teams => json(digest::teams(digest)),
+        ChannelKind::Webhook => webhook::message(digest, &digest.delivery, digest.sent_at, secret.unwrap_or_default()),
     }
 }
 
@@ -112,6 +168,32 @@ fn link(notification: &Notification) -> &str {
 #[cfg(test)]
 pub(crate) mod sample {
     use super::*;
+
+    /// A digest of three alerts, one with a title that tries every trick.
+    pub fn digest() -> Digest {
+        let at = DateTime::parse_from_rfc3339("2026-12-02T12:00:00Z").expect("time").to_utc();
+        let alert = |id: i64, title: &str| HeldAlert {
+            delivery: format!("held-{id}"),
+            trigger: "new_issue".to_owned(),
+            headline: "New issue".to_owned(),
+            rule: Some(NamedRef { id: 3, name: "Production errors".to_owned() }),
+            issue: IssueLink { id, title: title.to_owned(), url: format!("https://errors.example.com/issues/{id}") },
+        };
+        Digest {
+            delivery: "5d1c9a52-1f9c-4c59-9a8e-2d6b1c0f3a11".to_owned(),
+            trigger: app::alerts::DIGEST,
+            headline: "12 more alerts".to_owned(),
+            project: NamedRef { id: 1, name: "Shop".to_owned() },
+            count: 12,
+            alerts: vec![
+                alert(21, "TypeError: <!channel> @here [x](http://evil) *y*"),
+                alert(22, "KeyError: 'cart'"),
+                alert(23, "ZeroDivisionError"),
+            ],
+            url: "https://errors.example.com/?project=1".to_owned(),
+            sent_at: at,
+        }
+    }
 
     /// A notification whose text tries every trick a chat format has.
     pub fn notification() -> Notification {

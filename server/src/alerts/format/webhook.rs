@@ -6,27 +6,30 @@
 //!   secret, of `<timestamp>.<body>`. A receiver recomputes it, compares in constant time, and
 //!   refuses timestamps older than a few minutes (a replayed request).
 
-use super::{Message, Notification};
+use super::Message;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use serde::Serialize;
 use sha2::Sha256;
 
 /// The body's version: fields are only ever added within one version.
 pub const VERSION: u32 = 1;
 
-#[derive(serde::Serialize)]
-struct Body<'a> {
+#[derive(Serialize)]
+struct Body<'a, T> {
     version: u32,
     #[serde(flatten)]
-    notification: &'a Notification,
+    content: &'a T,
 }
 
-pub fn message(notification: &Notification, secret: &str) -> Message {
-    let body = serde_json::to_vec(&Body { version: VERSION, notification }).unwrap_or_default();
-    let timestamp = notification.sent_at.timestamp().to_string();
+/// The signed request for a notification or a digest.
+pub fn message(content: &impl Serialize, delivery: &str, sent_at: DateTime<Utc>, secret: &str) -> Message {
+    let body = serde_json::to_vec(&Body { version: VERSION, content }).unwrap_or_default();
+    let timestamp = sent_at.timestamp().to_string();
     let signature = signature(secret, &timestamp, &body);
     Message {
         headers: vec![
-            ("x-faultline-delivery", notification.delivery.clone()),
+            ("x-faultline-delivery", delivery.to_owned()),
             ("x-faultline-timestamp", timestamp),
             ("x-faultline-signature", format!("sha256={signature}")),
         ],
@@ -46,11 +49,16 @@ fn signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::format::sample::notification;
+    use crate::alerts::format::sample::{digest, notification};
+
+    fn notification_message(secret: &str) -> Message {
+        let notification = notification();
+        message(&notification, &notification.delivery, notification.sent_at, secret)
+    }
 
     #[test]
     fn the_body_is_versioned_and_carries_the_issue_event_and_delivery() {
-        let message = message(&notification(), "s3cret");
+        let message = notification_message("s3cret");
         let body: serde_json::Value = serde_json::from_slice(&message.body).expect("json");
         assert_eq!(body["version"], 1);
         assert_eq!(body["delivery"], "7b0e9a52-1f9c-4c59-9a8e-2d6b1c0f3a11");
@@ -68,10 +76,23 @@ mod tests {
             signature("Jefe", "what do ya want", b"for nothing?"),
             "e33f91577b90d4b3bbd73cb61803074f1965d27701b5527942dd9ea9443af37c"
         );
-        let message = message(&notification(), "s3cret");
+        let message = notification_message("s3cret");
         let header = |name| message.headers.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str());
         assert_eq!(header("x-faultline-timestamp"), Some("1796212800"));
         let expected = format!("sha256={}", signature("s3cret", "1796212800", &message.body));
         assert_eq!(header("x-faultline-signature"), Some(expected.as_str()));
+    }
+
+    #[test]
+    fn a_digest_body_lists_the_held_alerts_with_their_own_ids() {
+        let digest = digest();
+        let message = message(&digest, &digest.delivery, digest.sent_at, "s3cret");
+        let body: serde_json::Value = serde_json::from_slice(&message.body).expect("json");
+        assert_eq!(body["version"], 1);
+        assert_eq!(body["trigger"], "digest");
+        assert_eq!(body["count"], 12);
+        assert_eq!(body["alerts"][1]["delivery"], "held-22");
+        assert_eq!(body["alerts"][1]["issue"]["url"], "https://errors.example.com/issues/22");
+        assert_eq!(message.headers[0], ("x-faultline-delivery", digest.delivery.clone()));
     }
 }

@@ -1,11 +1,11 @@
 //! A project's alert channels. Their URLs and secrets never leave the server unmasked.
 
-use crate::store::entities::alert_channel;
-use app::alerts::{ChannelFailure, ChannelInfo, ChannelKind};
+use crate::store::entities::{alert_channel, alert_delivery};
+use app::alerts::{ChannelFailure, ChannelInfo, ChannelKind, DeliveryState};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, sea_query::Expr,
 };
 
 pub async fn list(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<alert_channel::Model>, DbErr> {
@@ -27,6 +27,7 @@ pub async fn create(
     kind: ChannelKind,
     url: &str,
     secret: Option<String>,
+    hourly_cap: u32,
 ) -> Result<alert_channel::Model, DbErr> {
     alert_channel::ActiveModel {
         project_id: Set(project_id),
@@ -34,6 +35,7 @@ pub async fn create(
         kind: Set(kind.as_str().to_owned()),
         url: Set(url.to_owned()),
         secret: Set(secret),
+        hourly_cap: Set(i32::try_from(hourly_cap).unwrap_or(i32::MAX)),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -41,14 +43,34 @@ pub async fn create(
     .await
 }
 
-/// Renames the channel or points it elsewhere; a new URL starts with a clean record.
+/// A channel's new settings.
+#[derive(Default)]
+pub struct Change<'a> {
+    pub name: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub hourly_cap: Option<u32>,
+}
+
+/// Renames the channel, points it elsewhere (a new URL starts with a clean record) or changes
+/// its cap (what the old one held back is due at once, to go out if the new one has room).
 pub async fn update(
     db: &impl ConnectionTrait,
     row: alert_channel::Model,
-    name: Option<&str>,
-    url: Option<&str>,
+    change: Change<'_>,
+    now: DateTime<Utc>,
 ) -> Result<alert_channel::Model, DbErr> {
+    let Change { name, url, hourly_cap } = change;
+    let id = row.id;
     let mut active = row.into_active_model();
+    if let Some(cap) = hourly_cap {
+        active.hourly_cap = Set(i32::try_from(cap).unwrap_or(i32::MAX));
+        alert_delivery::Entity::update_many()
+            .col_expr(alert_delivery::Column::NextAttemptAt, Expr::value(now))
+            .filter(alert_delivery::Column::ChannelId.eq(id))
+            .filter(alert_delivery::Column::State.eq(DeliveryState::Held.as_str()))
+            .exec(db)
+            .await?;
+    }
     if let Some(name) = name {
         active.name = Set(name.to_owned());
     }
@@ -92,6 +114,7 @@ pub fn info(row: &alert_channel::Model) -> ChannelInfo {
         failing: row
             .failing_since
             .map(|since| ChannelFailure { since, error: row.last_error.clone().unwrap_or_default() }),
+        hourly_cap: u32::try_from(row.hourly_cap).unwrap_or_default(),
         created_at: row.created_at,
     }
 }

@@ -1,13 +1,14 @@
 //! Deliveries: the outbox (pending rows, written by the writer in the transaction that made a
 //! rule fire, or by a test send) and the log of how each went, one row per notification and
-//! channel with its latest attempt.
+//! channel with its latest attempt. A delivery the channel's hourly cap holds back waits `held`
+//! until the channel has room, then goes out with the others held in one digest.
 
 use crate::store::entities::{alert_channel, alert_delivery, alert_rule};
-use app::alerts::{Delivery, DeliveryState};
+use app::alerts::{DIGEST, Delivery, DeliveryState, TEST};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use std::collections::HashMap;
 
@@ -74,7 +75,7 @@ pub async fn log_test(
         delivery_id: Set(delivery_id),
         project_id: Set(channel.project_id),
         channel_id: Set(channel.id),
-        trigger: Set("test".to_owned()),
+        trigger: Set(TEST.to_owned()),
         state: Set(attempt.state.as_str().to_owned()),
         attempts: Set(1),
         next_attempt_at: Set(attempt.at),
@@ -89,14 +90,17 @@ pub async fn log_test(
     .await
 }
 
-/// Pending deliveries due by `now`, oldest first.
+/// The states the dispatcher looks at again when their time comes.
+const WAITING: [&str; 2] = [DeliveryState::Pending.as_str(), DeliveryState::Held.as_str()];
+
+/// Pending and held deliveries due by `now`, oldest first.
 pub async fn due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<alert_delivery::Model>, DbErr> {
     alert_delivery::Entity::find()
-        .filter(alert_delivery::Column::State.eq(DeliveryState::Pending.as_str()))
+        .filter(alert_delivery::Column::State.is_in(WAITING))
         .filter(alert_delivery::Column::NextAttemptAt.lte(now))
         .order_by_asc(alert_delivery::Column::Id)
         .limit(limit)
@@ -104,12 +108,12 @@ pub async fn due(
         .await
 }
 
-/// When the next pending delivery is due.
+/// When the next pending or held delivery is due.
 pub async fn next_due(db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, DbErr> {
     alert_delivery::Entity::find()
         .select_only()
         .column(alert_delivery::Column::NextAttemptAt)
-        .filter(alert_delivery::Column::State.eq(DeliveryState::Pending.as_str()))
+        .filter(alert_delivery::Column::State.is_in(WAITING))
         .order_by_asc(alert_delivery::Column::NextAttemptAt)
         .into_tuple()
         .one(db)
@@ -133,6 +137,89 @@ pub async fn record(
         active.next_attempt_at = Set(retry_at);
     }
     active.update(db).await
+}
+
+/// When the channel's deliveries sent since then were sent, oldest first (test sends aside).
+pub async fn sent_since(
+    db: &impl ConnectionTrait,
+    channel_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, DbErr> {
+    alert_delivery::Entity::find()
+        .select_only()
+        .column(alert_delivery::Column::AttemptedAt)
+        .filter(alert_delivery::Column::ChannelId.eq(channel_id))
+        .filter(alert_delivery::Column::State.eq(DeliveryState::Sent.as_str()))
+        .filter(alert_delivery::Column::AttemptedAt.gte(since))
+        .filter(alert_delivery::Column::Trigger.ne(TEST))
+        .order_by_asc(alert_delivery::Column::AttemptedAt)
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .all(db)
+        .await
+        .map(|times| times.into_iter().flatten().collect())
+}
+
+/// Holds the deliveries back until the channel has room again; returns them as they are now.
+pub async fn hold(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    until: DateTime<Utc>,
+) -> Result<Vec<alert_delivery::Model>, DbErr> {
+    alert_delivery::Entity::update_many()
+        .col_expr(alert_delivery::Column::State, Expr::value(DeliveryState::Held.as_str()))
+        .col_expr(alert_delivery::Column::NextAttemptAt, Expr::value(until))
+        .filter(alert_delivery::Column::Id.is_in(ids.clone()))
+        .exec(db)
+        .await?;
+    alert_delivery::Entity::find().filter(alert_delivery::Column::Id.is_in(ids)).all(db).await
+}
+
+/// Gathers every delivery the channel holds into a new pending digest, due now; returns the
+/// digest and what it holds, or nothing when nothing is held.
+pub async fn digest(
+    db: &impl ConnectionTrait,
+    channel: &alert_channel::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<(alert_delivery::Model, Vec<alert_delivery::Model>)>, DbErr> {
+    let held = held(db, channel.id).await?;
+    if held.is_empty() {
+        return Ok(None);
+    }
+    let pending = Pending {
+        project_id: channel.project_id,
+        channel_id: channel.id,
+        rule_id: None,
+        issue_id: None,
+        trigger: DIGEST,
+        event_id: None,
+    };
+    let digest = queue(db, &[pending], now).await?.remove(0);
+    alert_delivery::Entity::update_many()
+        .col_expr(alert_delivery::Column::State, Expr::value(DeliveryState::Digested.as_str()))
+        .col_expr(alert_delivery::Column::Digest, Expr::value(digest.delivery_id.clone()))
+        .filter(alert_delivery::Column::Id.is_in(held.iter().map(|row| row.id)))
+        .exec(db)
+        .await?;
+    let carried = of_digest(db, &digest.delivery_id).await?;
+    Ok(Some((digest, carried)))
+}
+
+async fn held(db: &impl ConnectionTrait, channel_id: i64) -> Result<Vec<alert_delivery::Model>, DbErr> {
+    alert_delivery::Entity::find()
+        .filter(alert_delivery::Column::ChannelId.eq(channel_id))
+        .filter(alert_delivery::Column::State.eq(DeliveryState::Held.as_str()))
+        .order_by_asc(alert_delivery::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The deliveries a digest carries, oldest first.
+pub async fn of_digest(db: &impl ConnectionTrait, digest: &str) -> Result<Vec<alert_delivery::Model>, DbErr> {
+    alert_delivery::Entity::find()
+        .filter(alert_delivery::Column::Digest.eq(digest))
+        .order_by_asc(alert_delivery::Column::Id)
+        .all(db)
+        .await
 }
 
 /// An issue's deliveries, newest first.
@@ -206,5 +293,6 @@ pub fn info(row: alert_delivery::Model, channel: String, rule: Option<String>) -
         status_code: row.status_code.and_then(|code| u16::try_from(code).ok()),
         error: row.error,
         latency_ms: row.latency_ms.and_then(|ms| u32::try_from(ms).ok()),
+        digest: row.digest,
     }
 }

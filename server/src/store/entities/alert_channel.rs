@@ -17,6 +17,8 @@ pub struct Model {
     /// Since when deliveries fail, while they do.
     pub failing_since: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// Deliveries sent in a rolling hour at most; what it holds back goes out as one digest.
+    pub hourly_cap: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

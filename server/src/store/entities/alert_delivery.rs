@@ -27,6 +27,8 @@ pub struct Model {
     pub status_code: Option<i32>,
     pub error: Option<String>,
     pub latency_ms: Option<i32>,
+    /// The `delivery_id` of the digest that carried it, once the hourly cap held it back.
+    pub digest: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

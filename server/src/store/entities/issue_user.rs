@@ -8,6 +8,8 @@ pub struct Model {
     pub id: i64,
     pub issue_id: i64,
     pub user_key: String,
+    /// When the user's latest event arrived, to the minute (`None` before alerts counted users).
+    pub last_seen: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261122_000004_triage;
 mod m20261122_000005_charts;
 mod m20261201_000006_setup_token;
 mod m20261202_000007_alerts;
+mod m20261202_000008_alert_noise;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_charts::Migration),
             Box::new(m20261201_000006_setup_token::Migration),
             Box::new(m20261202_000007_alerts::Migration),
+            Box::new(m20261202_000008_alert_noise::Migration),
         ]
     }
 }
