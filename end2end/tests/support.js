@@ -74,16 +74,16 @@ export async function freePort() {
   });
 }
 
-/// Starts the server binary and waits for its `DSN:` and `Dashboard:` lines (after the
-/// `Setup token:` line of a fresh data directory).
-export async function startServer({ port, dataDir } = {}) {
+/// Starts the server binary (with `args` added to its flags) and waits for its `DSN:` and
+/// `Dashboard:` lines (after the `Setup token:` line of a fresh data directory).
+export async function startServer({ port, dataDir, args = [] } = {}) {
   const binary = process.env.FAULTLINE_BIN;
   if (!binary) throw new Error('FAULTLINE_BIN must name the server binary; `cargo xtask test` sets it');
   dataDir ??= mkdtempSync(join(tmpdir(), 'faultline-e2e-'));
   port ??= await freePort();
   mkdirSync(logDir, { recursive: true });
   const log = openSync(join(logDir, `server-${port}-${Date.now()}.log`), 'a');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(binary, ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', log],
     env: { ...process.env, RUST_LOG: 'debug' },

@@ -1,5 +1,5 @@
-//! A project: its overview charts, its DSN keys with SDK snippets, its members, and (for admins)
-//! its settings and deletion.
+//! A project: its overview charts, its DSN keys with SDK snippets, its members, its alerts, and
+//! (for admins) its settings and deletion.
 
 use crate::api::{self, Method};
 use crate::chart::{ChartRange, ProjectChart};
@@ -10,6 +10,7 @@ use crate::dto::{
     RoleUpdate,
 };
 use crate::model::Role;
+use crate::pages::project_alerts::Alerts;
 use crate::pages::project_overview::{ProjectOverview, chart_resource};
 use crate::pages::projects::PlatformSelect;
 use leptos::prelude::*;
@@ -82,6 +83,7 @@ fn Project(
             <ProjectOverview project=id chart/>
             <Keys project=id platform=project.platform.clone() is_admin keys version=keys_version/>
             <Members project=id is_admin members version=members_version/>
+            <Alerts project=id is_admin/>
             <Show when=move || is_admin>
                 <Settings project=id settings/>
                 <DangerZone project=id name=project.name.clone()/>

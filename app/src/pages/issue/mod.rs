@@ -1,8 +1,10 @@
 //! The issue page: what the issue is (header, histogram, tag values), one of its events in full
-//! or the list of them, the activity log and comments, and the triage controls. It follows the
-//! live socket: a teammate's decision, a comment or a new event shows up without reloading.
+//! or the list of them, the activity log and comments, the alerts it fired, and the triage
+//! controls. It follows the live socket: a teammate's decision, a comment, a new event or an alert
+//! delivery shows up without reloading.
 
 mod activity;
+pub(crate) mod alerts;
 mod event_view;
 mod events;
 mod header;
@@ -10,6 +12,7 @@ mod sections;
 mod stacktrace;
 mod tags;
 
+use crate::alerts::Delivery;
 use crate::api::{self, Method};
 use crate::components::forms::{Status, StatusLine, run};
 use crate::components::layout::ErrorBox;
@@ -47,6 +50,8 @@ pub struct IssueState {
     pub id: Memo<i64>,
     pub detail: RwSignal<Option<IssueDetail>>,
     pub activity: RwSignal<Vec<Activity>>,
+    /// The alert deliveries about the issue, newest first.
+    pub deliveries: RwSignal<Vec<Delivery>>,
     /// The last events that arrived since the page opened, newest first.
     pub arrived: RwSignal<Vec<EventSummary>>,
     /// How many arrived since the newest event was last shown.
@@ -97,6 +102,7 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
         id,
         detail: RwSignal::new(None),
         activity: RwSignal::new(Vec::new()),
+        deliveries: RwSignal::new(Vec::new()),
         arrived: RwSignal::new(Vec::new()),
         unseen: RwSignal::new(0),
         shown_event: RwSignal::new(None),
@@ -110,6 +116,10 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
     let activity = Resource::new(
         move || id.get(),
         |id| async move { api::get::<Vec<Activity>>(&format!("/api/0/issues/{id}/activity/")).await },
+    );
+    let deliveries = Resource::new(
+        move || id.get(),
+        |id| async move { api::get::<Vec<Delivery>>(&format!("/api/0/issues/{id}/alerts/")).await },
     );
     let event = Resource::new(
         move || (id.get(), event_id.get(), state.newest_version.get()),
@@ -208,6 +218,17 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
                             detail.await.ok().map(|loaded| view! { <tags::TagDistribution state initial=loaded.tags/> })
                         })}
                     </Suspense>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match deliveries.await {
+                                Ok(list) => {
+                                    state.deliveries.set(list);
+                                    view! { <alerts::IssueAlerts state/> }.into_any()
+                                }
+                                Err(err) => view! { <ErrorBox err/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
                 </aside>
             </div>
             <ShortcutsHelp open=help keys=SHORTCUTS/>
@@ -243,6 +264,9 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
                     if let Ok(log) = api::get::<Vec<Activity>>(&format!("/api/0/issues/{id}/activity/")).await {
                         state.activity.try_set(log);
                     }
+                    if let Ok(list) = api::get::<Vec<Delivery>>(&format!("/api/0/issues/{id}/alerts/")).await {
+                        state.deliveries.try_set(list);
+                    }
                 });
             }
             Heard::Change(LiveChange::IssueUpdated { issue }) if issue.id == id => state.set_issue(issue),
@@ -258,6 +282,9 @@ fn follow_live(state: IssueState, live: RwSignal<LiveStatus>) {
             }
             Heard::Change(LiveChange::ActivityAdded { activity, .. }) if activity.issue_id == id => {
                 state.add_activity(activity);
+            }
+            Heard::Change(LiveChange::DeliveryChanged { delivery }) if delivery.issue_id == Some(id) => {
+                state.deliveries.update(|list| alerts::upsert(list, *delivery));
             }
             Heard::Change(_) => {}
         }

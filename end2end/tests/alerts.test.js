@@ -1,0 +1,101 @@
+// Alerts in a real browser: an admin adds a Slack channel and a rule on the project page, sends
+// a test and sees its delivery appear without reload; a new issue then notifies the channel (a
+// real HTTP receiver on loopback), live on the project page and on the issue's page.
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  getJson,
+  notReloaded,
+  openLive,
+  rememberSecret,
+  screenshots,
+  sendError,
+  setupOwner,
+  startServer,
+  useBrowser,
+} from './support.js';
+
+let browser;
+useBrowser((opened) => {
+  browser = opened;
+});
+
+/// An HTTP receiver on a loopback port that records every request body, as Slack would get it.
+async function startReceiver() {
+  const received = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push({ path: request.url, body: JSON.parse(body) });
+      response.end('ok');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
+}
+
+test('an admin sets up a Slack channel and a rule, sends a test, and a new issue shows it notified', async () => {
+  const receiver = await startReceiver();
+  const server = await startServer({ args: ['--alerts-allow-private-networks'] });
+  try {
+    const cookie = await setupOwner(server);
+    const { page, problems } = await openLive(browser, server, cookie, `/projects/${server.projectId}`);
+
+    const channelForm = page.locator('form.new-channel');
+    await channelForm.locator('input[name="channel-name"]').fill('#payments');
+    await channelForm.locator('select[name="channel-kind"]').selectOption('slack');
+    // The webhook URL is a secret: the log check after the suite proves it never reached a log.
+    const hook = `${receiver.url}/slack/T0/B0/Canary-hook-${crypto.randomUUID()}`;
+    rememberSecret(hook);
+    await channelForm.locator('input[name="channel-url"]').fill(hook);
+    await channelForm.locator('button[type="submit"]').click();
+    const channel = page.locator('.channel', { hasText: '#payments' });
+    await channel.waitFor({ timeout: 5_000 });
+    assert.match(await channel.textContent(), /http:\/\/127\.0\.0\.1:\d+\/…/, 'the URL is shown masked');
+    assert.ok(!(await channel.textContent()).includes('Canary-hook'));
+
+    await channel.locator('button.send-test').click();
+    await channel.locator('.delivery-row[data-trigger="test"][data-state="sent"]').waitFor({ timeout: 5_000 });
+    await channel.locator('.status-line.done', { hasText: 'Sent: the receiver answered 200' }).waitFor({ timeout: 2_000 });
+    assert.equal(receiver.received.length, 1);
+    assert.match(receiver.received[0].body.blocks[0].text.text, /^Test alert/);
+
+    const ruleForm = page.locator('form.new-rule');
+    await ruleForm.locator('input[name="rule-name"]').fill('New production errors');
+    await ruleForm.locator('input[name="rule-filter"]').fill('environment:production');
+    await ruleForm.locator('.rule-channels label', { hasText: '#payments' }).locator('input').check();
+    await ruleForm.locator('button[type="submit"]').click();
+    const rule = page.locator('.rule', { hasText: 'New production errors' });
+    await rule.waitFor({ timeout: 5_000 });
+    assert.match(await rule.textContent(), /New issue, Regression/);
+    assert.match(await rule.textContent(), /#payments · at most once every 30 minutes per issue/);
+
+    await sendError(server, { type: 'CheckoutError', value: 'card declined', extra: { environment: 'production' } });
+    await channel.locator('.delivery-row[data-trigger="new_issue"][data-state="sent"]').waitFor({ timeout: 5_000 });
+    assert.equal(receiver.received.length, 2);
+    assert.match(receiver.received[1].body.blocks[0].text.text, /^New issue: CheckoutError: card declined/);
+    await page.screenshot({ path: join(screenshots, 'project-alerts.png'), fullPage: true });
+
+    const [issue] = await getJson(server, cookie, '/api/0/issues/');
+    const issuePage = await openLive(browser, server, cookie, `/issues/${issue.id}`);
+    const notified = issuePage.page.locator('.issue-alerts .delivery-row[data-state="sent"]');
+    await notified.waitFor({ timeout: 5_000 });
+    assert.match(await notified.textContent(), /#payments notified/);
+    assert.match(await notified.textContent(), /New production errors/);
+
+    for (const opened of [{ page, problems }, issuePage]) {
+      assert.ok(await notReloaded(opened.page), 'no reload');
+      assert.deepEqual(opened.problems, [], 'no errors in the browser console');
+    }
+  } finally {
+    await server.stop();
+    server.removeData();
+    receiver.close();
+  }
+});
