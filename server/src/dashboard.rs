@@ -13,9 +13,17 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Request, header};
 use leptos::nonce::use_nonce;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, ResponseOptions, file_and_error_handler_with_context, generate_route_list};
-use std::sync::Arc;
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, ResponseOptions, file_and_error_handler_with_context, generate_route_list,
+};
+use std::sync::{Arc, LazyLock};
 use tower::ServiceExt;
+
+/// The dashboard's routes, listed once per process. Listing them runs the app with resource
+/// loading suppressed through a process-wide flag, and a page whose resource is first polled
+/// meanwhile never finishes rendering (leptos-rs/leptos#4773, open in leptos_server 0.8.8): a
+/// second server started in the same process — as the tests start many — must not list again.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 /// The API router, called in-process.
 pub struct ApiBackend {
@@ -50,6 +58,6 @@ pub fn router(state: &AppState) -> Router<AppState> {
     };
     let options = state.leptos_options.clone();
     Router::new()
-        .leptos_routes_with_context(state, generate_route_list(App), context.clone(), move || shell(options.clone()))
+        .leptos_routes_with_context(state, ROUTES.clone(), context.clone(), move || shell(options.clone()))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
 }

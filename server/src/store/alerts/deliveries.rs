@@ -193,7 +193,7 @@ pub async fn digest(
         trigger: DIGEST,
         event_id: None,
     };
-    let digest = queue(db, &[pending], now).await?.remove(0);
+    let Some(digest) = queue(db, &[pending], now).await?.pop() else { return Ok(None) };
     alert_delivery::Entity::update_many()
         .col_expr(alert_delivery::Column::State, Expr::value(DeliveryState::Digested.as_str()))
         .col_expr(alert_delivery::Column::Digest, Expr::value(digest.delivery_id.clone()))
