@@ -147,6 +147,16 @@ pub struct Settings {
     /// twice as long (with jitter), for 6 attempts in all.
     #[arg(long, env = "FAULTLINE_ALERTS_RETRY_SECONDS", default_value_t = 120.0)]
     pub alerts_retry_seconds: f64,
+
+    /// The SMTP server email alerts go through: `smtp://localhost:25` (a local relay, plain),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host`
+    /// (TLS, port 465). Without it, email channels cannot be added.
+    #[arg(long, env = "FAULTLINE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of alert emails, e.g. `Faultline <alerts@example.com>`.
+    #[arg(long, env = "FAULTLINE_SMTP_FROM")]
+    pub smtp_from: Option<String>,
 }
 
 /// A CIDR, or one address.

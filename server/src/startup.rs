@@ -3,6 +3,7 @@
 
 use crate::alerts::dispatch::Dispatcher;
 use crate::alerts::guard::Guard;
+use crate::alerts::mail::Mailer;
 use crate::alerts::send::Outbound;
 use crate::auth::client_address::TrustedProxies;
 use crate::auth::hosts::AllowedHosts;
@@ -105,10 +106,18 @@ impl Application {
         let guard = Guard { allow_private: settings.alerts_allow_private_networks };
         let outbound = Outbound::new(guard, seconds(settings.alerts_timeout_seconds, 5))
             .context("preparing the HTTP client for alerts")?;
+        let mailer = match (&settings.smtp_url, &settings.smtp_from) {
+            (Some(url), Some(from)) => {
+                Some(Mailer::new(url, from, seconds(settings.alerts_timeout_seconds, 5)).map_err(anyhow::Error::msg)?)
+            }
+            (Some(_), None) => anyhow::bail!("--smtp-url needs --smtp-from: the address alert emails come from"),
+            (None, _) => None,
+        };
         let dispatcher = Dispatcher {
             db: db.clone(),
             writer: writer.clone(),
             outbound,
+            mailer,
             outbox,
             hub: hub.clone(),
             public_url: public_url.clone(),

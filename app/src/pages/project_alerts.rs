@@ -191,6 +191,7 @@ fn kind_name(kind: ChannelKind) -> &'static str {
         ChannelKind::Discord => "Discord",
         ChannelKind::Teams => "Microsoft Teams",
         ChannelKind::Webhook => "Webhook",
+        ChannelKind::Email => "Email",
     }
 }
 
@@ -245,7 +246,11 @@ fn NewChannelForm(state: AlertsState) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <Field label="Webhook URL" value=url kind="url" name="channel-url"/>
+            {move || if kind.get() == ChannelKind::Email {
+                view! { <Field label="Email addresses" value=url name="channel-url" placeholder="ops@example.com, dev@example.com"/> }.into_any()
+            } else {
+                view! { <Field label="Webhook URL" value=url kind="url" name="channel-url"/> }.into_any()
+            }}
             <Field label="At most per hour" value=cap kind="number" name="channel-cap"/>
             <button type="submit">"Add channel"</button>
         </form>

@@ -111,11 +111,19 @@ pub enum ChannelKind {
     Teams,
     /// Any HTTP receiver: Faultline's own versioned JSON body, signed with HMAC-SHA256.
     Webhook,
+    /// Email over the server's SMTP relay, to the addresses of a `mailto:` URL.
+    Email,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 5] =
-        [ChannelKind::Slack, ChannelKind::Mattermost, ChannelKind::Discord, ChannelKind::Teams, ChannelKind::Webhook];
+    pub const ALL: [ChannelKind; 6] = [
+        ChannelKind::Slack,
+        ChannelKind::Mattermost,
+        ChannelKind::Discord,
+        ChannelKind::Teams,
+        ChannelKind::Webhook,
+        ChannelKind::Email,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,6 +132,7 @@ impl ChannelKind {
             ChannelKind::Discord => "discord",
             ChannelKind::Teams => "teams",
             ChannelKind::Webhook => "webhook",
+            ChannelKind::Email => "email",
         }
     }
 
@@ -140,7 +149,8 @@ pub struct ChannelInfo {
     pub project_id: i64,
     pub name: String,
     pub kind: ChannelKind,
-    /// `https://hooks.slack.com/…`: the scheme and host, the rest masked.
+    /// `https://hooks.slack.com/…`: the scheme and host, the rest masked; an email channel's
+    /// `mailto:` URL in full.
     pub url: String,
     /// Since when its deliveries fail, and the last reason; `None` while they succeed.
     pub failing: Option<ChannelFailure>,
@@ -161,6 +171,8 @@ pub struct ChannelFailure {
 pub struct NewChannel {
     pub name: String,
     pub kind: ChannelKind,
+    /// The webhook's URL; for email, `mailto:ops@example.com,dev@example.com` (or just the
+    /// addresses, separated by commas).
     pub url: String,
     /// The generic webhook's signing secret [default: a new random one, answered once].
     #[serde(default)]
@@ -312,7 +324,7 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
     /// When the latest attempt ended.
     pub attempted_at: Option<DateTime<Utc>>,
-    /// The receiver's HTTP status.
+    /// The receiver's HTTP status, or the SMTP server's reply code.
     pub status_code: Option<u16>,
     /// Why the latest attempt failed.
     pub error: Option<String>,

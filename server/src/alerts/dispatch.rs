@@ -11,7 +11,8 @@
 
 use super::cap;
 use super::compose;
-use super::format;
+use super::format::{self, Outgoing};
+use super::mail::Mailer;
 use super::send::{Answer, Outbound, Verdict};
 use crate::live::hub::LiveHub;
 use crate::store::alerts::{channels, deliveries};
@@ -42,6 +43,8 @@ pub struct Dispatcher {
     /// Records each attempt.
     pub writer: Writer,
     pub outbound: Outbound,
+    /// Sends email channels' alerts; `None` without `--smtp-url`.
+    pub mailer: Option<Mailer>,
     pub outbox: Arc<Notify>,
     pub hub: LiveHub,
     pub public_url: String,
@@ -128,7 +131,7 @@ impl Dispatcher {
             };
             return self.record(row, gone).await;
         };
-        let answer = self.outbound.send(&channel.url, &message).await;
+        let answer = self.send(&channel, &row.delivery_id, &message).await;
         tracing::info!(
             delivery = row.delivery_id,
             channel = channel.id,
@@ -163,8 +166,8 @@ impl Dispatcher {
         let notification =
             compose::test_notification(delivery_id.clone(), channel.project_id, project_name, &self.public_url);
         let kind = ChannelKind::parse(&channel.kind).unwrap_or(ChannelKind::Webhook);
-        let answer =
-            self.outbound.send(&channel.url, &format::message(kind, &notification, channel.secret.as_deref())).await;
+        let message = format::message(kind, &notification, channel.secret.as_deref());
+        let answer = self.send(channel, &delivery_id, &message).await;
         let now = Utc::now();
         let sent = answer.verdict == Verdict::Delivered;
         let attempt = deliveries::Attempt {
@@ -180,6 +183,20 @@ impl Dispatcher {
         let delivery = deliveries::info(row, channel.name.clone(), None);
         self.publish(delivery.clone());
         Ok(delivery)
+    }
+
+    /// Posts the message to the channel's URL, or mails it to the channel's addresses.
+    async fn send(&self, channel: &alert_channel::Model, delivery_id: &str, message: &Outgoing) -> Answer {
+        match (message, &self.mailer) {
+            (Outgoing::Http(message), _) => self.outbound.send(&channel.url, message).await,
+            (Outgoing::Mail(mail), Some(mailer)) => mailer.send(&channel.url, mail, delivery_id).await,
+            (Outgoing::Mail(_), None) => Answer {
+                status: None,
+                error: Some("this server sends no email: start it with --smtp-url and --smtp-from".to_owned()),
+                latency: Duration::ZERO,
+                verdict: Verdict::GiveUp,
+            },
+        }
     }
 
     fn publish(&self, delivery: Delivery) {

@@ -135,7 +135,7 @@ impl Outbound {
 }
 
 /// The error and its causes, e.g. "error sending request: connection refused".
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -146,7 +146,7 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-fn clip(text: &str) -> String {
+pub(super) fn clip(text: &str) -> String {
     text.chars().take(MAX_ERROR_CHARS).collect()
 }
 

@@ -1,9 +1,11 @@
 //! A project's alert channels: members see them (URLs masked), admins add, change, test and
-//! delete them. Every URL passes the outbound guard before it is saved.
+//! delete them. Every URL passes the outbound guard before it is saved; an email channel's
+//! addresses are checked instead, and email channels need a server that sends email.
 
 use super::extract::{Body, Id};
 use super::{ApiError, NoContent};
 use crate::alerts::guard::GuardError;
+use crate::alerts::mail;
 use crate::auth::{Principal, access};
 use crate::state::AppState;
 use crate::store::alerts::{channels, deliveries};
@@ -53,7 +55,7 @@ async fn create(
 ) -> Result<Json<CreatedChannel>, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
     let name = super::fields::name(&body.name, "channel name")?;
-    let url = checked_url(&state, &body.url).await?;
+    let url = destination(&state, body.kind, &body.url).await?;
     let secret = match body.kind {
         ChannelKind::Webhook => Some(match body.secret {
             Some(secret) if SECRET_CHARS.contains(&secret.chars().count()) => secret,
@@ -84,8 +86,9 @@ async fn update(
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
     let row = channels::get(&state.db, id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
     let name = body.name.as_deref().map(|name| super::fields::name(name, "channel name")).transpose()?;
+    let kind = ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Webhook);
     let url = match &body.url {
-        Some(url) => Some(checked_url(&state, url).await?),
+        Some(url) => Some(destination(&state, kind, url).await?),
         None => None,
     };
     let hourly_cap = body.hourly_cap.map(hourly_cap).transpose()?;
@@ -147,11 +150,27 @@ fn hourly_cap(cap: u32) -> Result<u32, ApiError> {
     }
 }
 
+/// Where the channel sends, as stored: a webhook URL the outbound guard lets through, or an
+/// email channel's `mailto:` addresses.
+async fn destination(state: &AppState, kind: ChannelKind, raw: &str) -> Result<String, ApiError> {
+    if raw.chars().count() > MAX_URL_CHARS {
+        return Err(ApiError::Invalid(format!("a channel's URL has at most {MAX_URL_CHARS} characters")));
+    }
+    if kind != ChannelKind::Email {
+        return checked_url(state, raw).await;
+    }
+    if state.alerts.mailer.is_none() {
+        return Err(ApiError::Invalid(
+            "this server sends no email: start it with --smtp-url and --smtp-from to add email channels".to_owned(),
+        ));
+    }
+    let addresses = mail::recipients(raw)
+        .map_err(|why| ApiError::Invalid(format!("the email channel's addresses are not valid: {why}")))?;
+    Ok(mail::mailto(&addresses))
+}
+
 /// The URL, trimmed, if the outbound guard lets it through.
 async fn checked_url(state: &AppState, raw: &str) -> Result<String, ApiError> {
-    if raw.chars().count() > MAX_URL_CHARS {
-        return Err(ApiError::Invalid(format!("a webhook URL has at most {MAX_URL_CHARS} characters")));
-    }
     let guard = state.alerts.outbound.guard();
     guard.check_url(raw).await.map(|url| url.to_string()).map_err(|err| match err {
         GuardError::Invalid(why) => ApiError::Invalid(format!("the webhook URL is not valid: {why}")),

@@ -95,6 +95,8 @@ pub struct Options {
     pub alerts_allow_private_networks: bool,
     pub alerts_timeout_seconds: Option<f64>,
     pub alerts_retry_seconds: Option<f64>,
+    /// Alert emails go through this SMTP server, from `alerts@faultline.test`.
+    pub smtp_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -143,6 +145,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     }
     if let Some(seconds) = options.alerts_retry_seconds {
         settings.alerts_retry_seconds = seconds;
+    }
+    if let Some(url) = options.smtp_url {
+        settings.smtp_url = Some(url);
+        settings.smtp_from = Some("Faultline <alerts@faultline.test>".to_owned());
     }
     let app = Application::build(settings).await.expect("the application builds");
     let addr = app.local_addr();

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod alert_deliveries;
+mod alert_email;
 mod alert_guard;
 mod alert_noise;
 mod alerts;
@@ -29,6 +30,7 @@ mod sdk_clients;
 mod search;
 mod setup;
 mod sign_in_limits;
+mod smtp;
 mod startup;
 mod times;
 mod triage;

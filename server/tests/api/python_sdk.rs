@@ -5,7 +5,7 @@ use crate::helpers::{FIXTURE_KEY, FIXTURE_PROJECT, key, spawn_app, workspace_roo
 use crate::sdk_clients::{issue_table, row, run};
 use server::store::projects;
 
-fn python() -> String {
+pub fn python() -> String {
     std::env::var("FAULTLINE_TEST_PYTHON")
         .expect("FAULTLINE_TEST_PYTHON must name a python with sentry-sdk installed; `cargo xtask test` sets it")
 }

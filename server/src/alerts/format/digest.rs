@@ -7,7 +7,7 @@ use super::{CHAT_LISTED, Digest, HeldAlert, clipped};
 use serde_json::{Value, json};
 
 /// "Shop: 12 more alerts held back by the hourly cap".
-fn heading(digest: &Digest) -> String {
+pub(super) fn heading(digest: &Digest) -> String {
     format!("{}: {} held back by the hourly cap", digest.project.name, digest.headline)
 }
 
@@ -22,7 +22,7 @@ fn listed(digest: &Digest) -> impl Iterator<Item = &HeldAlert> {
 }
 
 /// "New issue · Production errors".
-fn why(alert: &HeldAlert) -> String {
+pub(super) fn why(alert: &HeldAlert) -> String {
     match &alert.rule {
         Some(rule) => format!("{} · {}", alert.headline, rule.name),
         None => alert.headline.clone(),

@@ -1,11 +1,14 @@
 //! What a notification says, and how each kind of channel wants it said: Slack's Block Kit,
-//! Mattermost's Slack-compatible attachments, a Discord embed, a Teams Adaptive Card, or
-//! Faultline's own versioned JSON body for generic webhooks. Pure: the dispatcher gathers the
-//! [`Notification`] and sends the [`Message`].
+//! Mattermost's Slack-compatible attachments, a Discord embed, a Teams Adaptive Card,
+//! Faultline's own versioned JSON body for generic webhooks, or an email. Pure: the dispatcher
+//! gathers the [`Notification`] and sends the [`Outgoing`] message.
 
 mod chat;
 mod digest;
+pub mod email;
 pub mod webhook;
+
+pub use email::Mail;
 
 use app::alerts::ChannelKind;
 use app::model::{IssueStatus, Level};
@@ -106,29 +109,45 @@ pub struct Message {
     pub headers: Vec<(&'static str, String)>,
 }
 
+/// What a channel sends: an HTTP request or an email.
+#[derive(Clone, Debug)]
+pub enum Outgoing {
+    Http(Message),
+    Mail(Mail),
+}
+
+fn json(value: serde_json::Value) -> Outgoing {
+    Outgoing::Http(Message { body: value.to_string().into_bytes(), headers: Vec::new() })
+}
+
 /// The message for a channel of this kind; `secret` signs generic webhooks.
-pub fn message(kind: ChannelKind, notification: &Notification, secret: Option<&str>) -> Message {
-    let json = |value: serde_json::Value| Message { body: value.to_string().into_bytes(), headers: Vec::new() };
+pub fn message(kind: ChannelKind, notification: &Notification, secret: Option<&str>) -> Outgoing {
     match kind {
         ChannelKind::Slack => json(chat::slack(notification)),
         ChannelKind::Mattermost => json(chat::mattermost(notification)),
         ChannelKind::Discord => json(chat::discord(notification)),
         ChannelKind::Teams => json(chat::teams(notification)),
-        ChannelKind::Webhook => {
-            webhook::message(notification, &notification.delivery, notification.sent_at, secret.unwrap_or_default())
-        }
+        ChannelKind::Webhook => Outgoing::Http(webhook::message(
+            notification,
+            &notification.delivery,
+            notification.sent_at,
+            secret.unwrap_or_default(),
+        )),
+        ChannelKind::Email => Outgoing::Mail(email::notification(notification)),
     }
 }
 
 /// The digest for a channel of this kind.
-pub fn digest(kind: ChannelKind, digest: &Digest, secret: Option<&str>) -> Message {
-    let json = |value: serde_json::Value| Message { body: value.to_string().into_bytes(), headers: Vec::new() };
+pub fn digest(kind: ChannelKind, digest: &Digest, secret: Option<&str>) -> Outgoing {
     match kind {
         ChannelKind::Slack => json(digest::slack(digest)),
         ChannelKind::Mattermost => json(digest::mattermost(digest)),
         ChannelKind::Discord => json(digest::discord(digest)),
         ChannelKind::Teams => json(digest::teams(digest)),
-        ChannelKind::Webhook => webhook::message(digest, &digest.delivery, digest.sent_at, secret.unwrap_or_default()),
+        ChannelKind::Webhook => {
+            Outgoing::Http(webhook::message(digest, &digest.delivery, digest.sent_at, secret.unwrap_or_default()))
+        }
+        ChannelKind::Email => Outgoing::Mail(email::digest(digest)),
     }
 }
 

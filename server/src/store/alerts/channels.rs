@@ -104,13 +104,15 @@ pub async fn record_result(
     active.update(db).await.map(|_| ())
 }
 
+/// The channel as members see it: a webhook's URL masked, an email channel's addresses shown.
 pub fn info(row: &alert_channel::Model) -> ChannelInfo {
+    let kind = ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Webhook);
     ChannelInfo {
         id: row.id,
         project_id: row.project_id,
         name: row.name.clone(),
-        kind: ChannelKind::parse(&row.kind).unwrap_or(ChannelKind::Webhook),
-        url: masked(&row.url),
+        kind,
+        url: if kind == ChannelKind::Email { row.url.clone() } else { masked(&row.url) },
         failing: row
             .failing_since
             .map(|since| ChannelFailure { since, error: row.last_error.clone().unwrap_or_default() }),
