@@ -5,6 +5,7 @@ mod alert_deliveries;
 mod alert_email;
 mod alert_guard;
 mod alert_noise;
+mod alert_outbox;
 mod alerts;
 mod dashboard;
 mod helpers;
