@@ -1,6 +1,7 @@
 // Alerts in a real browser: an admin adds a Slack channel and a rule on the project page, sends
 // a test and sees its delivery appear without reload; a new issue then notifies the channel (a
-// real HTTP receiver on loopback), live on the project page and on the issue's page.
+// real HTTP receiver on loopback), live on the project page and on the issue's page; the admin
+// turns the rule off and deletes the channel.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -40,7 +41,7 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
 }
 
-test('an admin sets up a Slack channel and a rule, sends a test, and a new issue shows it notified', async () => {
+test('an admin sets up a Slack channel and a rule, sends a test, a new issue shows it notified, then turns the rule off and deletes the channel', async () => {
   const receiver = await startReceiver();
   const server = await startServer({ args: ['--alerts-allow-private-networks'] });
   try {
@@ -88,6 +89,17 @@ test('an admin sets up a Slack channel and a rule, sends a test, and a new issue
     await notified.waitFor({ timeout: 5_000 });
     assert.match(await notified.textContent(), /#payments notified/);
     assert.match(await notified.textContent(), /New production errors/);
+
+    await rule.locator('button.toggle', { hasText: 'Turn off' }).click();
+    await page.locator('.rule[data-enabled="false"]', { hasText: 'New production errors' }).waitFor({ timeout: 5_000 });
+    const [offRule] = await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-rules/`);
+    assert.equal(offRule.enabled, false);
+    const remove = channel.locator('button.delete');
+    await remove.click();
+    assert.equal(await remove.textContent(), 'Delete this channel and its delivery log?', 'asks before deleting');
+    await remove.click();
+    await page.locator('.channel', { hasText: '#payments' }).waitFor({ state: 'detached', timeout: 5_000 });
+    assert.deepEqual(await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-channels/`), []);
 
     for (const opened of [{ page, problems }, issuePage]) {
       assert.ok(await notReloaded(opened.page), 'no reload');

@@ -1,11 +1,11 @@
 //! A project's alerts: its channels (where notifications go — add one, send it a test, see its
-//! latest deliveries live) and its rules (what fires, for which events, how often at most).
-//! Members see them; admins change them. Loaded in the browser once the page is hydrated, so the
+//! latest deliveries live, delete it) and its rules (what fires, for which events, how often at
+//! most; turn one off or delete it). Members see them; admins change them. Loaded in the browser once the page is hydrated, so the
 //! server-rendered page does not wait for them.
 
 use crate::alerts::{
     ChannelInfo, ChannelKind, CreatedChannel, DEFAULT_HOURLY_CAP, DEFAULT_INTERVAL_MINUTES, Delivery, NewChannel,
-    NewRule, RuleInfo, Trigger,
+    NewRule, RuleInfo, RuleUpdate, Trigger,
 };
 use crate::api::{self, AppError, Method};
 use crate::components::forms::{Field, Status, StatusLine, run};
@@ -117,7 +117,7 @@ pub fn Alerts(project: i64, is_admin: bool) -> impl IntoView {
                     let names = state.channel_names();
                     view! {
                         <ul class="rule-list">
-                            {list.into_iter().map(|rule| view! { <Rule rule names=names.clone()/> }).collect_view()}
+                            {list.into_iter().map(|rule| view! { <Rule rule names=names.clone() state is_admin/> }).collect_view()}
                         </ul>
                     }
                         .into_any()
@@ -160,6 +160,12 @@ fn Channel(channel: ChannelInfo, state: AlertsState, is_admin: bool) -> impl Int
                 })}
                 <Show when=move || is_admin>
                     <button type="button" class="send-test" on:click=test>"Send test"</button>
+                    <DeleteButton
+                        what="channel and its delivery log"
+                        path=format!("/api/0/projects/{}/alert-channels/{id}/", state.project)
+                        status
+                        state
+                    />
                 </Show>
             </div>
             <StatusLine status/>
@@ -258,8 +264,40 @@ fn NewChannelForm(state: AlertsState) -> impl IntoView {
     }
 }
 
+/// Deletes on a second click, once it has said what goes; then reloads the section.
 #[component]
-fn Rule(rule: RuleInfo, names: Vec<(i64, String)>) -> impl IntoView {
+fn DeleteButton(what: &'static str, path: String, status: RwSignal<Status>, state: AlertsState) -> impl IntoView {
+    let armed = RwSignal::new(false);
+    let delete = move |_| {
+        if !armed.get_untracked() {
+            armed.set(true);
+            return;
+        }
+        let path = path.clone();
+        run(status, async move { api::send::<_, ()>(Method::Delete, &path, &()).await }, move |_| state.reload());
+    };
+    view! {
+        <button type="button" class="link danger delete" on:click=delete>
+            {move || if armed.get() { format!("Delete this {what}?") } else { "Delete".to_owned() }}
+        </button>
+    }
+}
+
+#[component]
+fn Rule(rule: RuleInfo, names: Vec<(i64, String)>, state: AlertsState, is_admin: bool) -> impl IntoView {
+    let status = RwSignal::new(Status::Idle);
+    let path = format!("/api/0/projects/{}/alert-rules/{}/", state.project, rule.id);
+    let enabled = rule.enabled;
+    let toggle = {
+        let path = path.clone();
+        move |_| {
+            let path = path.clone();
+            let update = RuleUpdate { enabled: Some(!enabled), ..RuleUpdate::default() };
+            run(status, async move { api::send::<_, RuleInfo>(Method::Patch, &path, &update).await }, move |_| {
+                state.reload()
+            });
+        }
+    };
     let triggers: Vec<String> = rule.triggers.iter().map(|trigger| trigger.describe()).collect();
     let channels: Vec<String> = rule
         .channels
@@ -275,6 +313,11 @@ fn Rule(rule: RuleInfo, names: Vec<(i64, String)>) -> impl IntoView {
             <span class="triggers">{format!(" — {}", triggers.join(", "))}</span>
             {(!rule.filter.is_empty()).then(|| view! { <code class="filter">{rule.filter.clone()}</code> })}
             <span class="muted">{format!(" → {} · at most once every {} per issue", channels.join(", "), minutes(rule.interval_minutes))}</span>
+            <Show when=move || is_admin>
+                <button type="button" class="link toggle" on:click=toggle.clone()>{if enabled { "Turn off" } else { "Turn on" }}</button>
+                <DeleteButton what="rule" path=path.clone() status state/>
+            </Show>
+            <StatusLine status/>
         </li>
     }
 }
