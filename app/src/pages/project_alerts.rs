@@ -1,7 +1,7 @@
 //! A project's alerts: its channels (where notifications go — add one, send it a test, see its
 //! latest deliveries live, delete it) and its rules (what fires, for which events, how often at
-//! most; turn one off or delete it). Members see them; admins change them. Loaded in the browser once the page is hydrated, so the
-//! server-rendered page does not wait for them.
+//! most; turn one off or delete it). Members see them; admins change them. Loaded in the browser
+//! once the page is hydrated, so the server-rendered page does not wait for them.
 
 use crate::alerts::{
     ChannelInfo, ChannelKind, CreatedChannel, DEFAULT_HOURLY_CAP, DEFAULT_INTERVAL_MINUTES, Delivery, NewChannel,

@@ -192,7 +192,7 @@ impl Dispatcher {
             (Outgoing::Mail(mail), Some(mailer)) => mailer.send(&channel.url, mail, delivery_id).await,
             (Outgoing::Mail(_), None) => Answer {
                 status: None,
-                error: Some("this server sends no email: start it with --smtp-url and --smtp-from".to_owned()),
+                error: Some(super::mail::NOT_CONFIGURED.to_owned()),
                 latency: Duration::ZERO,
                 verdict: Verdict::GiveUp,
             },

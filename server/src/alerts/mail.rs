@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 /// Addresses one email channel sends to at most.
 pub const MAX_RECIPIENTS: usize = 50;
+/// Why nothing is mailed by a server started without SMTP settings.
+pub const NOT_CONFIGURED: &str = "this server sends no email: start it with --smtp-url and --smtp-from";
 
 #[derive(Clone)]
 pub struct Mailer {

@@ -160,9 +160,7 @@ async fn destination(state: &AppState, kind: ChannelKind, raw: &str) -> Result<S
         return checked_url(state, raw).await;
     }
     if state.alerts.mailer.is_none() {
-        return Err(ApiError::Invalid(
-            "this server sends no email: start it with --smtp-url and --smtp-from to add email channels".to_owned(),
-        ));
+        return Err(ApiError::Invalid(format!("{} to add email channels", mail::NOT_CONFIGURED)));
     }
     let addresses = mail::recipients(raw)
         .map_err(|why| ApiError::Invalid(format!("the email channel's addresses are not valid: {why}")))?;

@@ -3,7 +3,7 @@
 //! server's temporary refusals are retried and its permanent ones given up with its reply, and
 //! that a server without SMTP settings refuses email channels clearly.
 
-use crate::alerts::{WAIT, alerting_app, issue_id, rule, send, settled_deliveries};
+use crate::alerts::{WAIT, alerting_app, channel, issue_id, rule, send, settled_deliveries};
 use crate::helpers::{FIXTURE_PROJECT, Options, TestApp, spawn_app_with};
 use crate::smtp::SmtpServer;
 use serde_json::{Value, json};
@@ -28,13 +28,10 @@ async fn add_channel(app: &TestApp, addresses: &str) -> reqwest::Response {
         .expect("post")
 }
 
-/// Adds an email channel and a new-issue rule sending to it; returns the channel's id.
-async fn email_rule(app: &TestApp, addresses: &str) -> i64 {
-    let response = add_channel(app, addresses).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
-    let channel = response.json::<Value>().await.expect("json")["channel"]["id"].as_i64().expect("id");
+/// Adds an email channel and a new-issue rule sending to it.
+async fn email_rule(app: &TestApp, addresses: &str) {
+    let (channel, _) = channel(app, "email", addresses).await;
     rule(app, json!({"name": "New errors", "triggers": [{"type": "new_issue"}], "channels": [channel]})).await;
-    channel
 }
 
 #[tokio::test]
