@@ -263,6 +263,46 @@ pub struct RuleUpdate {
     pub enabled: Option<bool>,
 }
 
+/// How far back a preview replays a rule.
+pub const PREVIEW_DAYS: u32 = 7;
+
+/// What decides when a rule fires: what a preview replays over the stored history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleDraft {
+    pub triggers: Vec<Trigger>,
+    #[serde(default)]
+    pub filter: String,
+    #[serde(default = "default_interval")]
+    pub interval_minutes: u32,
+}
+
+/// "This rule would have fired N times in the last 7 days", and for which issues.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RulePreview {
+    /// The start of the replayed history, [`PREVIEW_DAYS`] ago.
+    pub since: DateTime<Utc>,
+    /// Notifications the rule would have sent per channel.
+    pub fired: u32,
+    /// Issues it would have fired for.
+    pub issues: u32,
+    /// The issues it fired for most recently, a few.
+    pub examples: Vec<PreviewIssue>,
+    /// Where the history is coarser than the rule, what makes the number approximate.
+    pub estimated: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewIssue {
+    pub issue_id: i64,
+    pub title: String,
+    /// Times the rule would have fired for it.
+    pub fired: u32,
+    pub last_fired: DateTime<Utc>,
+}
+
 /// Where a delivery stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

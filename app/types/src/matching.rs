@@ -45,6 +45,11 @@ impl Query {
         self.terms.iter().any(|term| matches!(term, Term::Assigned { to: AssignedTo::Email(_), .. }))
     }
 
+    /// Whether some term is matched against the event rather than its issue.
+    pub fn reads_event(&self) -> bool {
+        self.terms.iter().any(|term| matches!(term, Term::Match { .. } | Term::Text(_)))
+    }
+
     /// Whether every term holds for the event and its issue at `now`.
     pub fn matches(&self, event: &EventFacts<'_>, issue: &IssueFacts<'_>, now: DateTime<Utc>) -> bool {
         self.terms.iter().all(|term| holds(term, event, issue, now))
@@ -199,6 +204,16 @@ mod tests {
         assert!("assigned:a@b.c".parse::<Query>().expect("parses").check_for_events().is_ok());
         assert!("assigned:a@b.c".parse::<Query>().expect("parses").names_assignee());
         assert!(!"level:error".parse::<Query>().expect("parses").names_assignee());
+    }
+
+    #[test]
+    fn a_query_reads_the_event_when_it_names_an_event_attribute_or_text() {
+        let reads = |query: &str| query.parse::<Query>().expect(query).reads_event();
+        assert!(reads("level:error"));
+        assert!(reads("!release:1.*"));
+        assert!(reads("is:unresolved timeout"));
+        assert!(!reads(""));
+        assert!(!reads("is:unresolved !is:assigned timesSeen:>10 firstSeen:-1h"));
     }
 
     #[test]

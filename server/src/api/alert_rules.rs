@@ -5,13 +5,16 @@ use super::issues::readable;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
-use crate::store::alerts::rules;
-use crate::store::alerts::{channels, deliveries};
-use app::alerts::{Delivery, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, NewRule, RuleInfo, RuleUpdate};
+use crate::store::alerts::{channels, deliveries, preview, rules};
+use app::alerts::{
+    Delivery, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, NewRule, RuleDraft, RuleInfo, RulePreview, RuleUpdate,
+    Trigger,
+};
 use app::model::Role;
 use app::search::Query;
 use axum::extract::State;
 use axum::response::Json;
+use chrono::Utc;
 use std::collections::BTreeSet;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +23,11 @@ use utoipa_axum::routes;
 const ISSUE_LOG_LENGTH: u64 = 50;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, delete)).routes(routes!(of_issue))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, delete))
+        .routes(routes!(preview))
+        .routes(routes!(of_issue))
 }
 
 /// The project's alert rules (member).
@@ -72,6 +79,22 @@ async fn update(
     Ok(Json(rules::update(&state.db, id, rule_id, settings).await?))
 }
 
+/// What a rule with these triggers, filter and interval would have sent over the last 7 days
+/// (member): replayed over the stored history, nothing is sent.
+#[utoipa::path(post, path = "/api/0/projects/{id}/alert-rules/preview/", tag = "alerts", request_body = RuleDraft,
+    responses((status = 200, body = RulePreview), (status = 404), (status = 422)))]
+async fn preview(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id(id): Id<i64>,
+    Body(draft): Body<RuleDraft>,
+) -> Result<Json<RulePreview>, ApiError> {
+    access::require(&state.db, &principal, id, Role::Member, "project").await?;
+    let filter = checked_firing(&draft.triggers, &draft.filter, draft.interval_minutes)?;
+    let preview = preview::preview(&state.db, id, &draft.triggers, &filter, draft.interval_minutes, Utc::now()).await?;
+    Ok(Json(preview))
+}
+
 /// Deletes a rule (admin); its deliveries stay in the log.
 #[utoipa::path(delete, path = "/api/0/projects/{id}/alert-rules/{rule_id}/", tag = "alerts",
     responses((status = 204), (status = 403), (status = 404)))]
@@ -99,29 +122,11 @@ async fn of_issue(
     Ok(Json(deliveries::of_issue(&state.db, id, ISSUE_LOG_LENGTH).await?))
 }
 
-/// The settings, once each is known to be right: a name, at least one trigger (each once), a
-/// filter the search language takes for single events, an interval within bounds, and at least
-/// one of the project's channels.
+/// The settings, once each is known to be right: a name, what fires (see [`checked_firing`]), and
+/// at least one of the project's channels.
 async fn checked(state: &AppState, project_id: i64, mut settings: NewRule) -> Result<NewRule, ApiError> {
     settings.name = super::fields::name(&settings.name, "rule name")?;
-    if settings.triggers.is_empty() {
-        return Err(ApiError::Invalid("a rule needs at least one trigger".to_owned()));
-    }
-    for (at, trigger) in settings.triggers.iter().enumerate() {
-        trigger.check().map_err(ApiError::Invalid)?;
-        if settings.triggers[..at].contains(trigger) {
-            return Err(ApiError::Invalid(format!("the trigger `{}` is listed twice", trigger.describe())));
-        }
-    }
-    let filter: Query =
-        settings.filter.parse().map_err(|err| ApiError::Invalid(format!("the filter is not valid: {err}")))?;
-    filter.check_for_events().map_err(|why| ApiError::Invalid(format!("the filter is not valid: {why}")))?;
-    settings.filter = filter.to_string();
-    if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&settings.interval_minutes) {
-        return Err(ApiError::Invalid(format!(
-            "the interval is {MIN_INTERVAL_MINUTES} to {MAX_INTERVAL_MINUTES} minutes (a week)"
-        )));
-    }
+    settings.filter = checked_firing(&settings.triggers, &settings.filter, settings.interval_minutes)?.to_string();
     let wanted: BTreeSet<i64> = settings.channels.iter().copied().collect();
     if wanted.is_empty() {
         return Err(ApiError::Invalid("a rule notifies at least one channel".to_owned()));
@@ -132,4 +137,26 @@ async fn checked(state: &AppState, project_id: i64, mut settings: NewRule) -> Re
     }
     settings.channels = wanted.into_iter().collect();
     Ok(settings)
+}
+
+/// The parsed filter, once what decides firing is known to be right: at least one trigger (each
+/// once), a filter the search language takes for single events, an interval within bounds.
+fn checked_firing(triggers: &[Trigger], filter: &str, interval_minutes: u32) -> Result<Query, ApiError> {
+    if triggers.is_empty() {
+        return Err(ApiError::Invalid("a rule needs at least one trigger".to_owned()));
+    }
+    for (at, trigger) in triggers.iter().enumerate() {
+        trigger.check().map_err(ApiError::Invalid)?;
+        if triggers[..at].contains(trigger) {
+            return Err(ApiError::Invalid(format!("the trigger `{}` is listed twice", trigger.describe())));
+        }
+    }
+    let filter: Query = filter.parse().map_err(|err| ApiError::Invalid(format!("the filter is not valid: {err}")))?;
+    filter.check_for_events().map_err(|why| ApiError::Invalid(format!("the filter is not valid: {why}")))?;
+    if !(MIN_INTERVAL_MINUTES..=MAX_INTERVAL_MINUTES).contains(&interval_minutes) {
+        return Err(ApiError::Invalid(format!(
+            "the interval is {MIN_INTERVAL_MINUTES} to {MAX_INTERVAL_MINUTES} minutes (a week)"
+        )));
+    }
+    Ok(filter)
 }

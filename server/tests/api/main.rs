@@ -6,6 +6,7 @@ mod alert_email;
 mod alert_guard;
 mod alert_noise;
 mod alert_outbox;
+mod alert_preview;
 mod alerts;
 mod dashboard;
 mod helpers;
