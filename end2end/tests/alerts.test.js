@@ -1,7 +1,8 @@
 // Alerts in a real browser: an admin adds a Slack channel and a rule on the project page, sends
 // a test and sees its delivery appear without reload; a new issue then notifies the channel (a
 // real HTTP receiver on loopback), live on the project page and on the issue's page; the admin
-// turns the rule off and deletes the channel.
+// changes the rule (its form previews it over the last 7 days) and the channel, turns the rule off
+// and deletes the channel.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -41,7 +42,7 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
 }
 
-test('an admin sets up a Slack channel and a rule, sends a test, a new issue shows it notified, then turns the rule off and deletes the channel', async () => {
+test('an admin sets up a Slack channel and a rule, sends a test, a new issue shows it notified, then previews and changes the rule, changes the channel, turns the rule off and deletes the channel', async () => {
   const receiver = await startReceiver();
   const server = await startServer({ args: ['--alerts-allow-private-networks'] });
   try {
@@ -89,6 +90,35 @@ test('an admin sets up a Slack channel and a rule, sends a test, a new issue sho
     await notified.waitFor({ timeout: 5_000 });
     assert.match(await notified.textContent(), /#payments notified/);
     assert.match(await notified.textContent(), /New production errors/);
+
+    // Changing the rule: the form comes filled in, and previews the rule over the last 7 days.
+    await rule.locator('button.edit').click();
+    const editForm = rule.locator('form.edit-rule');
+    assert.equal(await editForm.locator('input[name="rule-name"]').inputValue(), 'New production errors');
+    const preview = editForm.locator('.rule-preview');
+    await preview.locator('.preview-count', { hasText: 'Would have fired 1 time in the last 7 days, for 1 issue.' }).waitFor({ timeout: 5_000 });
+    assert.match(await preview.locator('.preview-issues a').textContent(), /^CheckoutError: card declined/);
+    await editForm.locator('input[name="rule-filter"]').fill('environment:staging');
+    await preview.locator('.preview-count', { hasText: 'Would not have fired in the last 7 days.' }).waitFor({ timeout: 5_000 });
+    await editForm.locator('input[name="rule-interval"]').fill('60');
+    await editForm.locator('button[type="submit"]').click();
+    await page.locator('.rule', { hasText: 'at most once every 1 hour per issue' }).waitFor({ timeout: 5_000 });
+    const [changed] = await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-rules/`);
+    assert.equal(changed.filter, 'environment:staging');
+    assert.equal(changed.interval_minutes, 60);
+
+    // Changing the channel: a new name and cap; the masked URL stays as it was.
+    await channel.locator('button.edit').click();
+    const channelEdit = channel.locator('form.edit-channel');
+    await channelEdit.locator('input[name="channel-name"]').fill('#payments-oncall');
+    await channelEdit.locator('input[name="channel-cap"]').fill('10');
+    await channelEdit.locator('button[type="submit"]').click();
+    await page.locator('.channel', { hasText: 'at most 10 an hour' }).waitFor({ timeout: 5_000 });
+    const [renamed] = await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-channels/`);
+    assert.equal(renamed.name, '#payments-oncall');
+    await channel.locator('button.send-test').click();
+    await channel.locator('.status-line.done', { hasText: 'Sent: the receiver answered 200' }).waitFor({ timeout: 5_000 });
+    assert.equal(receiver.received.length, 3, 'the test went to the webhook URL it kept');
 
     await rule.locator('button.toggle', { hasText: 'Turn off' }).click();
     await page.locator('.rule[data-enabled="false"]', { hasText: 'New production errors' }).waitFor({ timeout: 5_000 });
