@@ -1,8 +1,8 @@
 // Alerts in a real browser: an admin adds a Slack channel and a rule on the project page, sends
-// a test and sees its delivery appear without reload; a new issue then notifies the channel (a
-// real HTTP receiver on loopback), live on the project page and on the issue's page; the admin
-// changes the rule (its form previews it over the last 7 days) and the channel, turns the rule off
-// and deletes the channel.
+// a test and sees its delivery appear without reload, and opts in to the project's alert emails;
+// a new issue then notifies the channel (a real HTTP receiver on loopback), live on the project
+// page and on the issue's page; the admin changes the rule (its form previews it over the last 7
+// days) and the channel, turns the rule off and deletes the channel.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -67,6 +67,13 @@ test('an admin sets up a Slack channel and a rule, sends a test, a new issue sho
     await channel.locator('.status-line.done', { hasText: 'Sent: the receiver answered 200' }).waitFor({ timeout: 2_000 });
     assert.equal(receiver.received.length, 1);
     assert.match(receiver.received[0].body.blocks[0].text.text, /^Test alert/);
+
+    // Anyone who sees the project opts in to its alert emails for themselves.
+    const subscription = page.locator('input[name="alert-subscription"]');
+    await subscription.check();
+    await page.locator('.status-line.done', { hasText: "You get this project's alerts by email" }).waitFor({ timeout: 5_000 });
+    const mine = await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-subscription/`);
+    assert.deepEqual(mine, { subscribed: true });
 
     const ruleForm = page.locator('form.new-rule');
     await ruleForm.locator('input[name="rule-name"]').fill('New production errors');

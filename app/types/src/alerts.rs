@@ -113,16 +113,20 @@ pub enum ChannelKind {
     Webhook,
     /// Email over the server's SMTP relay, to the addresses of a `mailto:` URL.
     Email,
+    /// Email over the server's SMTP relay to each of the project's members who opted in to its
+    /// alert emails (as blind copies); it has no URL.
+    Members,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 6] = [
+    pub const ALL: [ChannelKind; 7] = [
         ChannelKind::Slack,
         ChannelKind::Mattermost,
         ChannelKind::Discord,
         ChannelKind::Teams,
         ChannelKind::Webhook,
         ChannelKind::Email,
+        ChannelKind::Members,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +137,7 @@ impl ChannelKind {
             ChannelKind::Teams => "teams",
             ChannelKind::Webhook => "webhook",
             ChannelKind::Email => "email",
+            ChannelKind::Members => "members",
         }
     }
 
@@ -150,7 +155,7 @@ pub struct ChannelInfo {
     pub name: String,
     pub kind: ChannelKind,
     /// `https://hooks.slack.com/…`: the scheme and host, the rest masked; an email channel's
-    /// `mailto:` URL in full.
+    /// `mailto:` URL in full; empty for a members channel.
     pub url: String,
     /// Since when its deliveries fail, and the last reason; `None` while they succeed.
     pub failing: Option<ChannelFailure>,
@@ -172,7 +177,8 @@ pub struct NewChannel {
     pub name: String,
     pub kind: ChannelKind,
     /// The webhook's URL; for email, `mailto:ops@example.com,dev@example.com` (or just the
-    /// addresses, separated by commas).
+    /// addresses, separated by commas); none for a members channel.
+    #[serde(default)]
     pub url: String,
     /// The generic webhook's signing secret [default: a new random one, answered once].
     #[serde(default)]
@@ -204,6 +210,13 @@ pub struct ChannelUpdate {
     pub url: Option<String>,
     #[serde(default)]
     pub hourly_cap: Option<u32>,
+}
+
+/// Whether the caller gets the project's alerts by email, through its members channels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertSubscription {
+    pub subscribed: bool,
 }
 
 /// A rule: when any of its triggers happens to an issue of the project and the event matches the

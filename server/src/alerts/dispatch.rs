@@ -12,10 +12,10 @@
 use super::cap;
 use super::compose;
 use super::format::{self, Outgoing};
-use super::mail::Mailer;
+use super::mail::{Mailer, To};
 use super::send::{Answer, Outbound, Verdict};
 use crate::live::hub::LiveHub;
-use crate::store::alerts::{channels, deliveries};
+use crate::store::alerts::{channels, deliveries, subscriptions};
 use crate::store::entities::{alert_channel, alert_delivery};
 use crate::store::writer::{StoreError, Writer};
 use app::alerts::{ChannelKind, DIGEST, Delivery, DeliveryState};
@@ -185,16 +185,33 @@ impl Dispatcher {
         Ok(delivery)
     }
 
-    /// Posts the message to the channel's URL, or mails it to the channel's addresses.
+    /// Posts the message to the channel's URL, or mails it to the channel's addresses (or to the
+    /// project's members who opted in).
     async fn send(&self, channel: &alert_channel::Model, delivery_id: &str, message: &Outgoing) -> Answer {
-        match (message, &self.mailer) {
-            (Outgoing::Http(message), _) => self.outbound.send(&channel.url, message).await,
-            (Outgoing::Mail(mail), Some(mailer)) => mailer.send(&channel.url, mail, delivery_id).await,
-            (Outgoing::Mail(_), None) => Answer {
+        let give_up = |error: String| Answer {
+            status: None,
+            error: Some(error),
+            latency: Duration::ZERO,
+            verdict: Verdict::GiveUp,
+        };
+        let (mail, mailer) = match (message, &self.mailer) {
+            (Outgoing::Http(message), _) => return self.outbound.send(&channel.url, message).await,
+            (Outgoing::Mail(_), None) => return give_up(super::mail::NOT_CONFIGURED.to_owned()),
+            (Outgoing::Mail(mail), Some(mailer)) => (mail, mailer),
+        };
+        if ChannelKind::parse(&channel.kind) != Some(ChannelKind::Members) {
+            return mailer.send(To::Listed(&channel.url), mail, delivery_id).await;
+        }
+        match subscriptions::recipients(&self.db, channel.project_id).await {
+            Ok(members) if members.is_empty() => {
+                give_up("no member has opted in to this project's alert emails".to_owned())
+            }
+            Ok(members) => mailer.send(To::Hidden(&members), mail, delivery_id).await,
+            Err(err) => Answer {
                 status: None,
-                error: Some(super::mail::NOT_CONFIGURED.to_owned()),
+                error: Some(format!("the members who opted in could not be read: {err}")),
                 latency: Duration::ZERO,
-                verdict: Verdict::GiveUp,
+                verdict: Verdict::Retry { after: None },
             },
         }
     }

@@ -1,6 +1,7 @@
 //! Sending an alert email through the operator's SMTP server (`--smtp-url`: `smtp://` plain for
 //! a local relay, `?tls=required` for STARTTLS, `smtps://` for TLS): one message to the
-//! channel's addresses, with the delivery's idempotency id as its `Message-ID` and in
+//! channel's addresses (or, for a members channel, to the sender with the members as blind
+//! copies, so none sees the others' addresses), with the delivery's idempotency id as its `Message-ID` and in
 //! `X-Faultline-Delivery`. The server's reply decides, as an HTTP answer does: 2xx delivered,
 //! 4xx and lost connections tried again, 5xx given up. The SMTP server is the operator's own,
 //! so the outbound guard does not apply. Errors never carry the credentials.
@@ -16,6 +17,15 @@ use std::time::{Duration, Instant};
 pub const MAX_RECIPIENTS: usize = 50;
 /// Why nothing is mailed by a server started without SMTP settings.
 pub const NOT_CONFIGURED: &str = "this server sends no email: start it with --smtp-url and --smtp-from";
+
+/// Whom a message goes to.
+#[derive(Clone, Copy, Debug)]
+pub enum To<'a> {
+    /// The addresses of a `mailto:` URL, each seeing the others.
+    Listed(&'a str),
+    /// Addresses that do not see each other.
+    Hidden(&'a [String]),
+}
 
 #[derive(Clone)]
 pub struct Mailer {
@@ -35,8 +45,7 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    /// Sends the mail to the `mailto:` URL's addresses.
-    pub async fn send(&self, to: &str, mail: &Mail, delivery: &str) -> Answer {
+    pub async fn send(&self, to: To<'_>, mail: &Mail, delivery: &str) -> Answer {
         let started = Instant::now();
         let answer = |status, error: Option<String>, verdict| Answer {
             status,
@@ -74,14 +83,28 @@ impl Mailer {
         }
     }
 
-    fn message(&self, to: &str, mail: &Mail, delivery: &str) -> Result<Message, String> {
+    fn message(&self, to: To<'_>, mail: &Mail, delivery: &str) -> Result<Message, String> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(mail.subject.clone())
             .message_id(Some(format!("<{delivery}@faultline>")))
             .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("X-Faultline-Delivery"), delivery.to_owned()));
-        for address in recipients(to)? {
-            builder = builder.to(address);
+        match to {
+            To::Listed(url) => {
+                for address in recipients(url)? {
+                    builder = builder.to(address);
+                }
+            }
+            To::Hidden(addresses) => {
+                let mut hidden = Vec::new();
+                for raw in addresses {
+                    hidden.push(raw.parse().map_err(|err| format!("`{raw}` is not an address: {err}"))?);
+                }
+                // The header names the sender; only the envelope names the recipients.
+                let envelope = lettre::address::Envelope::new(Some(self.from.email.clone()), hidden)
+                    .map_err(|err| format!("the email could not be addressed: {err}"))?;
+                builder = builder.to(self.from.clone()).envelope(envelope);
+            }
         }
         builder
             .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))

@@ -150,17 +150,25 @@ fn hourly_cap(cap: u32) -> Result<u32, ApiError> {
     }
 }
 
-/// Where the channel sends, as stored: a webhook URL the outbound guard lets through, or an
-/// email channel's `mailto:` addresses.
+/// Where the channel sends, as stored: a webhook URL the outbound guard lets through, an email
+/// channel's `mailto:` addresses, or nothing for a members channel.
 async fn destination(state: &AppState, kind: ChannelKind, raw: &str) -> Result<String, ApiError> {
     if raw.chars().count() > MAX_URL_CHARS {
         return Err(ApiError::Invalid(format!("a channel's URL has at most {MAX_URL_CHARS} characters")));
     }
-    if kind != ChannelKind::Email {
+    if !matches!(kind, ChannelKind::Email | ChannelKind::Members) {
         return checked_url(state, raw).await;
     }
     if state.alerts.mailer.is_none() {
         return Err(ApiError::Invalid(format!("{} to add email channels", mail::NOT_CONFIGURED)));
+    }
+    if kind == ChannelKind::Members {
+        if !raw.trim().is_empty() {
+            return Err(ApiError::Invalid(
+                "a members channel has no URL: it emails the members who opted in to the project's alerts".to_owned(),
+            ));
+        }
+        return Ok(String::new());
     }
     let addresses = mail::recipients(raw)
         .map_err(|why| ApiError::Invalid(format!("the email channel's addresses are not valid: {why}")))?;

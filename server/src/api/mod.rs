@@ -6,6 +6,7 @@
 mod activity;
 mod alert_channels;
 mod alert_rules;
+mod alert_subscription;
 mod auth;
 mod charts;
 mod download;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(activity::router())
         .merge(alert_channels::router())
         .merge(alert_rules::router())
+        .merge(alert_subscription::router())
         .merge(events::router())
         .routes(routes!(outcomes))
         .split_for_parts();

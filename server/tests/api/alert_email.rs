@@ -8,7 +8,7 @@ use crate::helpers::{FIXTURE_PROJECT, Options, TestApp, spawn_app_with};
 use crate::smtp::SmtpServer;
 use serde_json::{Value, json};
 
-async fn mailing_app(smtp: &SmtpServer) -> TestApp {
+pub async fn mailing_app(smtp: &SmtpServer) -> TestApp {
     spawn_app_with(Options {
         alerts_allow_private_networks: true,
         alerts_retry_seconds: Some(0.05),

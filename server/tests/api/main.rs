@@ -4,6 +4,7 @@ mod accounts;
 mod alert_deliveries;
 mod alert_email;
 mod alert_guard;
+mod alert_members;
 mod alert_noise;
 mod alert_outbox;
 mod alert_preview;

@@ -109,6 +109,7 @@ fn EditChannel(channel: ChannelInfo, state: AlertsState, editing: RwSignal<bool>
         <form method="post" class="inline edit-channel" on:submit=save>
             <Field label="Channel name" value=name name="channel-name"/>
             {match channel.kind {
+                ChannelKind::Members => ().into_any(),
                 ChannelKind::Email => view! { <Field label="Email addresses" value=url name="channel-url"/> }.into_any(),
                 _ => view! { <Field label="New webhook URL (empty keeps it)" value=url kind="url" name="channel-url"/> }.into_any(),
             }}
@@ -128,6 +129,7 @@ fn kind_name(kind: ChannelKind) -> &'static str {
         ChannelKind::Teams => "Microsoft Teams",
         ChannelKind::Webhook => "Webhook",
         ChannelKind::Email => "Email",
+        ChannelKind::Members => "Members who opted in",
     }
 }
 
@@ -145,8 +147,13 @@ pub(super) fn NewChannelForm(state: AlertsState) -> impl IntoView {
             return;
         };
         let kind = kind.get_untracked();
-        let channel =
-            NewChannel { name: name.get_untracked(), kind, url: url.get_untracked(), secret: None, hourly_cap };
+        let channel = NewChannel {
+            name: name.get_untracked(),
+            kind,
+            url: if kind == ChannelKind::Members { String::new() } else { url.get_untracked() },
+            secret: None,
+            hourly_cap,
+        };
         let path = format!("/api/0/projects/{}/alert-channels/", state.project);
         run(
             status,
@@ -179,6 +186,10 @@ pub(super) fn NewChannelForm(state: AlertsState) -> impl IntoView {
                 </select>
             </label>
             {move || match kind.get() {
+                ChannelKind::Members => view! {
+                    <p class="muted members-note">"Emails each member who chose “Email me this project’s alerts”."</p>
+                }
+                    .into_any(),
                 ChannelKind::Email => view! {
                     <Field label="Email addresses" value=url name="channel-url" placeholder="ops@example.com, dev@example.com"/>
                 }

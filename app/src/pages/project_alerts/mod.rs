@@ -8,9 +8,9 @@ mod channels;
 mod rule_form;
 mod rules;
 
-use crate::alerts::{ChannelInfo, Delivery, RuleInfo};
+use crate::alerts::{AlertSubscription, ChannelInfo, Delivery, RuleInfo};
 use crate::api::{self, AppError, Method};
-use crate::components::forms::{Status, run};
+use crate::components::forms::{Status, StatusLine, run};
 use crate::components::layout::ErrorBox;
 use crate::pages::issue::alerts::upsert;
 use channels::{Channel, NewChannelForm};
@@ -97,6 +97,7 @@ pub fn Alerts(project: i64, is_admin: bool) -> impl IntoView {
         <section class="card alerts">
             <h2>"Alerts"</h2>
             <p class="muted">"Rules tell channels when an issue is new, comes back, escalates, gets busy or is left alone."</p>
+            <Subscription project/>
             <h3>"Channels"</h3>
             {move || match state.channels.get() {
                 None => view! { <p class="placeholder">"Loading alerts…"</p> }.into_any(),
@@ -131,6 +132,54 @@ pub fn Alerts(project: i64, is_admin: bool) -> impl IntoView {
                 <RuleForm state/>
             </Show>
         </section>
+    }
+}
+
+/// "Email me this project's alerts": the caller's own choice, sent by the members channels.
+#[component]
+fn Subscription(project: i64) -> impl IntoView {
+    let path = format!("/api/0/projects/{project}/alert-subscription/");
+    let subscribed = RwSignal::new(None::<bool>);
+    let status = RwSignal::new(Status::Idle);
+    Effect::new({
+        let path = path.clone();
+        move |_| {
+            let path = path.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(answer) = api::get::<AlertSubscription>(&path).await {
+                    subscribed.try_set(Some(answer.subscribed));
+                }
+            });
+        }
+    });
+    let change = move |ev: leptos::ev::Event| {
+        let wanted = AlertSubscription { subscribed: event_target_checked(&ev) };
+        let path = path.clone();
+        run(
+            status,
+            async move { api::send::<_, AlertSubscription>(Method::Put, &path, &wanted).await },
+            move |answer| {
+                subscribed.set(Some(answer.subscribed));
+                status.set(Status::Done(if answer.subscribed {
+                    "You get this project's alerts by email from its members channels.".to_owned()
+                } else {
+                    "You no longer get this project's alerts by email.".to_owned()
+                }));
+            },
+        );
+    };
+    view! {
+        <label class="check subscription">
+            <input
+                type="checkbox"
+                name="alert-subscription"
+                prop:disabled=move || subscribed.get().is_none()
+                prop:checked=move || subscribed.get().unwrap_or(false)
+                on:change=change
+            />
+            "Email me this project’s alerts"
+        </label>
+        <StatusLine status/>
     }
 }
 

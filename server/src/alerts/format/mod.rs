@@ -133,7 +133,7 @@ pub fn message(kind: ChannelKind, notification: &Notification, secret: Option<&s
             notification.sent_at,
             secret.unwrap_or_default(),
         )),
-        ChannelKind::Email => Outgoing::Mail(email::notification(notification)),
+        ChannelKind::Email | ChannelKind::Members => Outgoing::Mail(email::notification(notification)),
     }
 }
 
@@ -147,7 +147,7 @@ pub fn digest(kind: ChannelKind, digest: &Digest, secret: Option<&str>) -> Outgo
         ChannelKind::Webhook => {
             Outgoing::Http(webhook::message(digest, &digest.delivery, digest.sent_at, secret.unwrap_or_default()))
         }
-        ChannelKind::Email => Outgoing::Mail(email::digest(digest)),
+        ChannelKind::Email | ChannelKind::Members => Outgoing::Mail(email::digest(digest)),
     }
 }
 

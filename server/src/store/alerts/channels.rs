@@ -112,7 +112,10 @@ pub fn info(row: &alert_channel::Model) -> ChannelInfo {
         project_id: row.project_id,
         name: row.name.clone(),
         kind,
-        url: if kind == ChannelKind::Email { row.url.clone() } else { masked(&row.url) },
+        url: match kind {
+            ChannelKind::Email | ChannelKind::Members => row.url.clone(),
+            _ => masked(&row.url),
+        },
         failing: row
             .failing_since
             .map(|since| ChannelFailure { since, error: row.last_error.clone().unwrap_or_default() }),

@@ -6,6 +6,7 @@ pub mod alert_delivery;
 pub mod alert_fired;
 pub mod alert_rule;
 pub mod alert_rule_channel;
+pub mod alert_subscription;
 pub mod api_token;
 pub mod attachment;
 pub mod event;

@@ -10,6 +10,7 @@ mod m20261122_000005_charts;
 mod m20261201_000006_setup_token;
 mod m20261202_000007_alerts;
 mod m20261202_000008_alert_noise;
+mod m20261206_000009_alert_subscription;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_setup_token::Migration),
             Box::new(m20261202_000007_alerts::Migration),
             Box::new(m20261202_000008_alert_noise::Migration),
+            Box::new(m20261206_000009_alert_subscription::Migration),
         ]
     }
 }
