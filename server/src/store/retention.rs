@@ -2,9 +2,12 @@
 //! oldest events of issues over their cap. The issues touched get their count, first and last
 //! seen recomputed from the events that remain; an issue with none left is deleted. Chart
 //! counters go once no chart reads them (with a day's margin): 5-minute ones after the last
-//! hour, hourly ones after the last 30 days; issues' minute counters after a day.
+//! hour, hourly ones after the last 30 days; issues' minute counters after a day. The alert
+//! delivery log keeps what is settled (sent, failed, digested) as long as events; what is still
+//! to be sent stays.
 
-use super::entities::{attachment, event, issue, issue_minute, project_bucket};
+use super::entities::{alert_delivery, attachment, event, issue, issue_minute, project_bucket};
+use app::alerts::DeliveryState;
 use app::chart::ChartRange;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -41,6 +44,12 @@ pub async fn prune(db: &impl ConnectionTrait, policy: Policy) -> Result<(u64, Ve
     }
     issue_minute::Entity::delete_many()
         .filter(issue_minute::Column::Minute.lt(policy.now - chrono::TimeDelta::minutes(MINUTES_KEPT.into())))
+        .exec(db)
+        .await?;
+    let settled = [DeliveryState::Sent, DeliveryState::Failed, DeliveryState::Digested].map(DeliveryState::as_str);
+    alert_delivery::Entity::delete_many()
+        .filter(alert_delivery::Column::State.is_in(settled))
+        .filter(alert_delivery::Column::CreatedAt.lt(policy.older_than))
         .exec(db)
         .await?;
     let mut doomed: Vec<(i64, i64, i64, String)> = event::Entity::find()

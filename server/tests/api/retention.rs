@@ -112,3 +112,44 @@ async fn chart_counters_go_once_no_chart_reads_them() {
         "the last hour's 5-minute counters and the month's hourly ones stay (a day's margin)"
     );
 }
+
+#[tokio::test]
+async fn the_alert_delivery_log_keeps_what_is_settled_as_long_as_events_and_what_waits_for_good() {
+    use crate::alerts::{alerting_app, channel, issue_id, rule, settled_deliveries};
+    use sea_orm::sea_query::Expr;
+    use server::store::entities::alert_delivery;
+
+    let app = alerting_app().await;
+    let receiver = crate::receiver::Receiver::start().await;
+    let (hook, _) = channel(&app, "webhook", &receiver.url("/hook")).await;
+    rule(&app, json!({"name": "New", "triggers": [{"type": "new_issue"}], "channels": [hook]})).await;
+    send(&app, 1, "OldError").await;
+    send(&app, 2, "HeldError").await;
+    send(&app, 3, "NewError").await;
+    let [old, held, new] =
+        [issue_id(&app, "OldError").await, issue_id(&app, "HeldError").await, issue_id(&app, "NewError").await];
+    for issue in [old, held, new] {
+        assert_eq!(settled_deliveries(&app, issue).await[0]["state"], "sent");
+    }
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(100);
+    alert_delivery::Entity::update_many()
+        .col_expr(alert_delivery::Column::CreatedAt, Expr::value(long_ago))
+        .filter(alert_delivery::Column::IssueId.is_in([old, held]))
+        .exec(&app.db)
+        .await
+        .expect("age the deliveries");
+    alert_delivery::Entity::update_many()
+        .col_expr(alert_delivery::Column::State, Expr::value("held"))
+        .filter(alert_delivery::Column::IssueId.eq(held))
+        .exec(&app.db)
+        .await
+        .expect("hold one");
+
+    app.retention.run_once(&app.writer).await;
+    let kept: Vec<Option<i64>> =
+        alert_delivery::Entity::find().all(&app.db).await.expect("log").into_iter().map(|row| row.issue_id).collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept.contains(&Some(held)), "what still waits to be sent stays");
+    assert!(kept.contains(&Some(new)), "a recent delivery stays");
+    assert!(issue_named(&app, "OldError").await.is_some(), "its issue (with fresh events) stays");
+}
