@@ -2,7 +2,8 @@
 // a test and sees its delivery appear without reload, and opts in to the project's alert emails;
 // a new issue then notifies the channel (a real HTTP receiver on loopback), live on the project
 // page and on the issue's page; the admin changes the rule (its form previews it over the last 7
-// days) and the channel, turns the rule off and deletes the channel.
+// days) and the channel, turns the rule off and deletes the channel; they choose their personal
+// emails on their account page.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -10,11 +11,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   getJson,
+  hydrated,
   notReloaded,
   openLive,
   rememberSecret,
   screenshots,
   sendError,
+  signedInContext,
   setupOwner,
   startServer,
   useBrowser,
@@ -42,7 +45,7 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() };
 }
 
-test('an admin sets up a Slack channel and a rule, sends a test, a new issue shows it notified, then previews and changes the rule, changes the channel, turns the rule off and deletes the channel', async () => {
+test('an admin sets up a Slack channel and a rule, sends a test, a new issue shows it notified, then previews and changes the rule, changes the channel, turns the rule off, deletes the channel and chooses personal emails', async () => {
   const receiver = await startReceiver();
   const server = await startServer({ args: ['--alerts-allow-private-networks'] });
   try {
@@ -137,6 +140,17 @@ test('an admin sets up a Slack channel and a rule, sends a test, a new issue sho
     await remove.click();
     await page.locator('.channel', { hasText: '#payments' }).waitFor({ state: 'detached', timeout: 5_000 });
     assert.deepEqual(await getJson(server, cookie, `/api/0/projects/${server.projectId}/alert-channels/`), []);
+
+    // Personal emails are each user's own choice, on their settings page.
+    const accountPage = await (await signedInContext(browser, server, cookie)).newPage();
+    const accountProblems = [];
+    accountPage.on('pageerror', (error) => accountProblems.push(error.message));
+    await accountPage.goto(`${server.url}/settings`);
+    await hydrated(accountPage);
+    await accountPage.locator('input[name="notify-assigned"]:not([disabled])').check();
+    await accountPage.locator('.notifications .status-line.done', { hasText: 'Saved.' }).waitFor({ timeout: 5_000 });
+    assert.deepEqual(accountProblems, [], 'no errors on the account page');
+    assert.deepEqual(await getJson(server, cookie, '/api/0/auth/notifications'), { assigned: true, comments: false });
 
     for (const opened of [{ page, problems }, issuePage]) {
       assert.ok(await notReloaded(opened.page), 'no reload');

@@ -1,5 +1,6 @@
-//! The signed-in user's own settings: their password and their API tokens.
+//! The signed-in user's own settings: their password, the emails they want and their API tokens.
 
+use crate::alerts::NotificationSettings;
 use crate::api::{self, Method};
 use crate::components::forms::{CopyButton, Field, Status, StatusLine, run};
 use crate::components::layout::ErrorBox;
@@ -15,6 +16,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="page">
             <header class="page-header"><h1>"Your account"</h1></header>
             <PasswordForm/>
+            <Notifications/>
             <Tokens/>
         </section>
     }
@@ -46,6 +48,56 @@ fn PasswordForm() -> impl IntoView {
                 <Field label="New password (8 characters or more)" value=next kind="password" name="new-password"/>
                 <button type="submit" class="primary">"Change password"</button>
             </form>
+            <StatusLine status/>
+        </section>
+    }
+}
+
+/// Which personal emails the user gets: issues assigned to them, comments on those.
+#[component]
+fn Notifications() -> impl IntoView {
+    const PATH: &str = "/api/0/auth/notifications";
+    let settings = RwSignal::new(None::<NotificationSettings>);
+    let status = RwSignal::new(Status::Idle);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(loaded) = api::get::<NotificationSettings>(PATH).await {
+                settings.try_set(Some(loaded));
+            }
+        });
+    });
+    let choose = move |change: fn(&mut NotificationSettings, bool), on: bool| {
+        let Some(mut wanted) = settings.get_untracked() else { return };
+        change(&mut wanted, on);
+        run(
+            status,
+            async move { api::send::<_, NotificationSettings>(Method::Put, PATH, &wanted).await },
+            move |saved| {
+                settings.set(Some(saved));
+                status.set(Status::Done("Saved.".to_owned()));
+            },
+        );
+    };
+    let check = move |label: &'static str, name: &'static str, read: fn(&NotificationSettings) -> bool, change| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name=name
+                    prop:disabled=move || settings.get().is_none()
+                    prop:checked=move || settings.get().as_ref().is_some_and(read)
+                    on:change=move |ev| choose(change, event_target_checked(&ev))
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <section class="card notifications">
+            <h2>"Email me"</h2>
+            {check("when someone assigns an issue to me", "notify-assigned", |s| s.assigned, |s, on| s.assigned = on)}
+            {check("when someone comments on an issue assigned to me", "notify-comments", |s| s.comments, |s, on| s.comments = on)}
+            <p class="muted">"A project's alerts: tick “Email me this project’s alerts” on its page."</p>
             <StatusLine status/>
         </section>
     }

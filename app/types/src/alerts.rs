@@ -219,6 +219,15 @@ pub struct AlertSubscription {
     pub subscribed: bool,
 }
 
+/// Which personal emails a user wants: an issue someone else assigned them, a comment someone
+/// else made on an issue assigned to them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationSettings {
+    pub assigned: bool,
+    pub comments: bool,
+}
+
 /// A rule: when any of its triggers happens to an issue of the project and the event matches the
 /// filter, each of its channels is notified — once per interval for that issue at most.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

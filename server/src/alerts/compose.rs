@@ -138,7 +138,7 @@ pub fn test_notification(delivery: String, project_id: i64, project_name: String
     }
 }
 
-fn issue_url(public_url: &str, issue_id: i64) -> String {
+pub(super) fn issue_url(public_url: &str, issue_id: i64) -> String {
     format!("{}/issues/{issue_id}", public_url.trim_end_matches('/'))
 }
 

@@ -17,6 +17,7 @@ use super::send::{Answer, Outbound, Verdict};
 use crate::live::hub::LiveHub;
 use crate::store::alerts::{channels, deliveries, subscriptions};
 use crate::store::entities::{alert_channel, alert_delivery};
+use crate::store::notifications;
 use crate::store::writer::{StoreError, Writer};
 use app::alerts::{ChannelKind, DIGEST, Delivery, DeliveryState};
 use app::live::LiveChange;
@@ -56,12 +57,21 @@ impl Dispatcher {
     /// Runs forever.
     pub async fn run(self) {
         loop {
+            let personal = self.mail_personal().await.unwrap_or_else(|err| {
+                tracing::warn!("sending personal emails failed: {err}");
+                0
+            });
             match self.round().await {
-                Ok(0) => {}
+                Ok(0) if personal == 0 => {}
                 Ok(_) => continue,
                 Err(err) => tracing::warn!("delivering alerts failed: {err}"),
             }
-            let wait = match deliveries::next_due(&self.db).await {
+            let next_due = async {
+                let alerts = deliveries::next_due(&self.db).await?;
+                let mails = notifications::next_due(&self.db).await?;
+                Ok::<_, DbErr>(alerts.into_iter().chain(mails).min())
+            };
+            let wait = match next_due.await {
                 Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or_default().min(IDLE),
                 Ok(None) => IDLE,
                 Err(err) => {
@@ -223,7 +233,7 @@ impl Dispatcher {
 
 /// Asks the writer until it has room: a busy ingest fills its queue, and an attempt not
 /// recorded would be sent again.
-async fn retrying<T, F: Future<Output = Result<T, StoreError>>>(job: impl Fn() -> F) -> Result<T, DbErr> {
+pub(super) async fn retrying<T, F: Future<Output = Result<T, StoreError>>>(job: impl Fn() -> F) -> Result<T, DbErr> {
     loop {
         match job().await {
             Err(StoreError::QueueFull) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -234,7 +244,12 @@ async fn retrying<T, F: Future<Output = Result<T, StoreError>>>(job: impl Fn() -
 }
 
 /// What comes after an attempt (the `attempt`-th): done, given up, or another try at a time.
-fn next(answer: &Answer, attempt: i32, base: Duration, now: DateTime<Utc>) -> (DeliveryState, Option<DateTime<Utc>>) {
+pub(super) fn next(
+    answer: &Answer,
+    attempt: i32,
+    base: Duration,
+    now: DateTime<Utc>,
+) -> (DeliveryState, Option<DateTime<Utc>>) {
     match answer.verdict {
         Verdict::Delivered => (DeliveryState::Sent, None),
         Verdict::GiveUp => (DeliveryState::Failed, None),

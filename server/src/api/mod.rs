@@ -18,6 +18,7 @@ mod invites;
 pub mod issues;
 mod keys;
 mod members;
+mod notifications;
 pub mod projects;
 mod tokens;
 mod users;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(charts::router())
         .merge(keys::router())
         .merge(members::router())
+        .merge(notifications::router())
         .merge(issues::router())
         .merge(activity::router())
         .merge(alert_channels::router())

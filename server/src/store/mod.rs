@@ -15,6 +15,7 @@ pub mod issues;
 pub mod members;
 mod migrations;
 pub mod new_event;
+pub mod notifications;
 pub mod projects;
 pub mod record;
 pub mod retention;

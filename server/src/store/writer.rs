@@ -8,17 +8,17 @@ use super::activity::Actor;
 use super::alerts::{channels, deliveries, firing, unattended};
 use super::decisions::{self, DecisionError};
 use super::entities::issue;
-use super::entities::{alert_channel, alert_delivery};
+use super::entities::{alert_channel, alert_delivery, personal_notification};
 use super::hash_issues::HashIssues;
 use super::new_event::{NewAttachment, NewEvent};
 use super::record::{self, Touched};
-use super::{issues, retention};
+use super::{issues, notifications, retention};
 use app::alerts::{Delivery, DeliveryState};
 use app::dto::Activity;
 use app::live::LiveChange;
 use chrono::{DateTime, Utc};
 use protocol::ids::ProjectId;
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use std::sync::Arc;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -70,6 +70,8 @@ enum Write {
     /// How an alert delivery's attempt went: through the writer, so the dispatcher never waits
     /// for SQLite's write lock behind a busy ingest.
     Attempted(Box<(alert_delivery::Model, deliveries::Attempt)>),
+    /// How an attempt to send a personal email went.
+    Mailed(Box<(personal_notification::Model, deliveries::Attempt)>),
     /// Deliveries the channel's hourly cap holds back, until then.
     Hold {
         ids: Vec<i64>,
@@ -149,6 +151,15 @@ impl Writer {
         by: Actor,
     ) -> Result<Activity, StoreError> {
         self.submit(Write::Comment { issue_id, project_id, text, by }).await?.activity.ok_or(StoreError::Failed)
+    }
+
+    /// Records how an attempt to send a personal email went.
+    pub async fn record_mail(
+        &self,
+        notification: personal_notification::Model,
+        attempt: deliveries::Attempt,
+    ) -> Result<(), StoreError> {
+        self.submit(Write::Mailed(Box::new((notification, attempt)))).await.map(|_| ())
     }
 
     /// Records how an attempt to deliver an alert went (and the channel's failing state).
@@ -270,6 +281,8 @@ struct Committed {
     activity: Vec<(i64, Activity)>,
     /// The alert deliveries queued.
     deliveries: Vec<Delivery>,
+    /// Whether a personal email was queued.
+    mailed: bool,
     /// Per job, what it did.
     outcomes: Vec<Result<Done, StoreError>>,
 }
@@ -282,8 +295,8 @@ impl Committed {
         db: &DatabaseConnection,
         published: &Published<impl Fn(Vec<LiveChange>) + Sync>,
     ) -> Vec<Result<Done, StoreError>> {
-        let Committed { touched, changed_otherwise, activity, deliveries, outcomes } = self;
-        if !deliveries.is_empty() {
+        let Committed { touched, changed_otherwise, activity, deliveries, mailed, outcomes } = self;
+        if !deliveries.is_empty() || mailed {
             published.outbox.notify_one();
         }
         match changes(db, touched, changed_otherwise, activity).await {
@@ -344,6 +357,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
     // Issues changed by something else than a new event.
     let mut changed_otherwise = Vec::new();
     let mut pruned = false;
+    let mut mailed = false;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         outcomes.push(match &job.write {
@@ -371,6 +385,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
                 Ok(changed) => {
                     let count = changed.len() as u64;
                     for (issue, entry) in changed {
+                        mailed |= notifications::queue(&txn, &issue, &entry, &request.by, Utc::now()).await?;
                         activity.push((issue.project_id, entry));
                         changed_otherwise.push(issue);
                     }
@@ -381,6 +396,9 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
             },
             Write::Comment { issue_id, project_id, text, by } => {
                 let entry = decisions::comment(&txn, *issue_id, text, by, Utc::now()).await?;
+                if let Some(issue) = issue::Entity::find_by_id(*issue_id).one(&txn).await? {
+                    mailed |= notifications::queue(&txn, &issue, &entry, by, Utc::now()).await?;
+                }
                 activity.push((*project_id, entry.clone()));
                 Ok(Done { activity: Some(entry), ..Done::default() })
             }
@@ -390,6 +408,11 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
                 let failure = attempt.error.as_deref().filter(|_| attempt.state != DeliveryState::Sent);
                 channels::record_result(&txn, row.channel_id, failure, attempt.at).await?;
                 updated.push(row);
+                Ok(Done::default())
+            }
+            Write::Mailed(attempt) => {
+                let (notification, attempt) = &**attempt;
+                notifications::record(&txn, notification.clone(), attempt).await?;
                 Ok(Done::default())
             }
             Write::Hold { ids, until } => {
@@ -425,6 +448,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Job], known: &mut HashIss
         changed_otherwise,
         activity,
         deliveries: queued,
+        mailed,
         outcomes,
     })
 }

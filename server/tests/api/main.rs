@@ -23,6 +23,7 @@ mod live_access;
 mod management;
 mod node_sdk;
 mod outcomes;
+mod personal_email;
 mod python_sdk;
 mod receiver;
 mod recordings;

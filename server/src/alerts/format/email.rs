@@ -48,6 +48,48 @@ pub fn notification(notification: &Notification) -> Mail {
     Mail { subject, text, html }
 }
 
+/// A personal email: what a teammate did to an issue assigned to the reader.
+pub struct Personal<'a> {
+    pub project: &'a str,
+    /// "Assigned to you", "New comment".
+    pub what: &'a str,
+    /// "ana@example.com assigned this issue to you."
+    pub said: String,
+    pub title: &'a str,
+    /// A comment's text, quoted.
+    pub comment: Option<&'a str>,
+    pub link: &'a str,
+    pub delivery: &'a str,
+}
+
+/// "[Shop] Assigned to you: TypeError: x is undefined".
+pub fn personal(personal: &Personal<'_>) -> Mail {
+    let subject = subject(&format!("[{}] {}: {}", personal.project, personal.what, personal.title));
+    let mut text = format!("{}\n\n{}\n\n", personal.said, personal.title);
+    let mut html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;color:#1f2328\">\
+         <p style=\"color:#59636e\">{}</p><h2 style=\"margin:0 0 4px\">{}</h2>",
+        escaped(&personal.said),
+        escaped(personal.title),
+    );
+    if let Some(comment) = personal.comment {
+        for line in comment.lines() {
+            let _ = writeln!(text, "> {line}");
+        }
+        text.push('\n');
+        let _ = write!(html, "<blockquote style=\"white-space:pre-wrap\">{}</blockquote>", escaped(comment));
+    }
+    let _ = write!(text, "Open in Faultline: {}\n\n-- \nDelivery {}\n", personal.link, personal.delivery);
+    let _ = write!(
+        html,
+        "<p><a href=\"{}\">Open in Faultline</a></p><p style=\"color:#59636e;font-size:12px\">Delivery {}</p>\
+         </body></html>",
+        escaped(personal.link),
+        escaped(personal.delivery),
+    );
+    Mail { subject, text, html }
+}
+
 /// "[Shop] 12 more alerts held back by the hourly cap", listing every alert it names.
 pub fn digest(digest: &Digest) -> Mail {
     let subject = subject(&format!("[{}] {} held back by the hourly cap", digest.project.name, digest.headline));
@@ -135,6 +177,25 @@ mod tests {
         assert!(!mail.html.contains("<script>") && !mail.html.contains("<img"), "{}", mail.html);
         assert!(mail.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;"), "{}", mail.html);
         assert!(mail.html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    #[test]
+    fn a_personal_email_quotes_the_comment_and_escapes_it_in_html() {
+        let mail = personal(&Personal {
+            project: "Shop",
+            what: "New comment",
+            said: "ana@example.com commented on an issue assigned to you:".to_owned(),
+            title: "TypeError: <x>",
+            comment: Some("Is this <b>ours</b>?\nLooks like it."),
+            link: "https://errors.example.com/issues/12",
+            delivery: "d-1",
+        });
+        assert_eq!(mail.subject, "[Shop] New comment: TypeError: <x>");
+        assert!(mail.text.contains("> Is this <b>ours</b>?\n> Looks like it.\n"), "{}", mail.text);
+        assert!(mail.text.contains("Open in Faultline: https://errors.example.com/issues/12"));
+        assert!(mail.html.contains("Is this &lt;b&gt;ours&lt;/b&gt;?"), "{}", mail.html);
+        assert!(mail.html.contains("TypeError: &lt;x&gt;"));
+        assert!(!mail.html.contains("<b>ours</b>"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod issue_hour;
 pub mod issue_minute;
 pub mod issue_tag;
 pub mod issue_user;
+pub mod personal_notification;
 pub mod project;
 pub mod project_bucket;
 pub mod project_key;

@@ -14,6 +14,10 @@ pub struct Model {
     pub is_owner: bool,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    /// Emails them when someone else assigns them an issue.
+    pub notify_assigned: bool,
+    /// Emails them when someone else comments on an issue assigned to them.
+    pub notify_comments: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

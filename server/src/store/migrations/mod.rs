@@ -11,6 +11,7 @@ mod m20261201_000006_setup_token;
 mod m20261202_000007_alerts;
 mod m20261202_000008_alert_noise;
 mod m20261206_000009_alert_subscription;
+mod m20261206_000010_personal_notifications;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_alerts::Migration),
             Box::new(m20261202_000008_alert_noise::Migration),
             Box::new(m20261206_000009_alert_subscription::Migration),
+            Box::new(m20261206_000010_personal_notifications::Migration),
         ]
     }
 }
