@@ -30,6 +30,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
+/// Why a delivery whose issue, rule or channel was deleted meanwhile is given up.
+pub(super) const GONE: &str = "what it tells of is gone";
 /// Attempts per delivery: with a 2-minute first retry, the last comes about an hour after the first.
 pub const MAX_ATTEMPTS: i32 = 6;
 /// Deliveries read per round, and attempted at once.
@@ -133,13 +135,7 @@ impl Dispatcher {
                 .map(|notification| format::message(kind, &notification, secret))
         };
         let Some(message) = message else {
-            let gone = Answer {
-                status: None,
-                error: Some("what it tells of is gone".to_owned()),
-                latency: Duration::ZERO,
-                verdict: Verdict::GiveUp,
-            };
-            return self.record(row, gone).await;
+            return self.record(row, Answer::unsent(GONE, Verdict::GiveUp)).await;
         };
         let answer = self.send(&channel, &row.delivery_id, &message).await;
         tracing::info!(
@@ -198,15 +194,9 @@ impl Dispatcher {
     /// Posts the message to the channel's URL, or mails it to the channel's addresses (or to the
     /// project's members who opted in).
     async fn send(&self, channel: &alert_channel::Model, delivery_id: &str, message: &Outgoing) -> Answer {
-        let give_up = |error: String| Answer {
-            status: None,
-            error: Some(error),
-            latency: Duration::ZERO,
-            verdict: Verdict::GiveUp,
-        };
         let (mail, mailer) = match (message, &self.mailer) {
             (Outgoing::Http(message), _) => return self.outbound.send(&channel.url, message).await,
-            (Outgoing::Mail(_), None) => return give_up(super::mail::NOT_CONFIGURED.to_owned()),
+            (Outgoing::Mail(_), None) => return Answer::unsent(super::mail::NOT_CONFIGURED, Verdict::GiveUp),
             (Outgoing::Mail(mail), Some(mailer)) => (mail, mailer),
         };
         if ChannelKind::parse(&channel.kind) != Some(ChannelKind::Members) {
@@ -214,15 +204,13 @@ impl Dispatcher {
         }
         match subscriptions::recipients(&self.db, channel.project_id).await {
             Ok(members) if members.is_empty() => {
-                give_up("no member has opted in to this project's alert emails".to_owned())
+                Answer::unsent("no member has opted in to this project's alert emails", Verdict::GiveUp)
             }
             Ok(members) => mailer.send(To::Hidden(&members), mail, delivery_id).await,
-            Err(err) => Answer {
-                status: None,
-                error: Some(format!("the members who opted in could not be read: {err}")),
-                latency: Duration::ZERO,
-                verdict: Verdict::Retry { after: None },
-            },
+            Err(err) => Answer::unsent(
+                format!("the members who opted in could not be read: {err}"),
+                Verdict::Retry { after: None },
+            ),
         }
     }
 

@@ -3,7 +3,7 @@
 //! relay, backoff and attempts, each recorded through the writer.
 
 use super::compose::issue_url;
-use super::dispatch::{Dispatcher, next, retrying};
+use super::dispatch::{Dispatcher, GONE, next, retrying};
 use super::format::email::{self, Personal};
 use super::mail::{NOT_CONFIGURED, To};
 use super::send::{Answer, Verdict};
@@ -14,7 +14,6 @@ use app::dto::ActivityKind;
 use chrono::Utc;
 use futures::StreamExt;
 use sea_orm::DbErr;
-use std::time::Duration;
 
 /// Emails read per round, and sent at once.
 const ROUND: u64 = 32;
@@ -32,15 +31,9 @@ impl Dispatcher {
     }
 
     async fn mail(&self, row: personal_notification::Model) -> Result<(), DbErr> {
-        let give_up = |error: &str| Answer {
-            status: None,
-            error: Some(error.to_owned()),
-            latency: Duration::ZERO,
-            verdict: Verdict::GiveUp,
-        };
         let answer = match (notifications::told(&self.db, &row).await?, &self.mailer) {
-            (None, _) => give_up("what it tells of is gone"),
-            (Some(_), None) => give_up(NOT_CONFIGURED),
+            (None, _) => Answer::unsent(GONE, Verdict::GiveUp),
+            (Some(_), None) => Answer::unsent(NOT_CONFIGURED, Verdict::GiveUp),
             (Some(told), Some(mailer)) => {
                 let link = issue_url(&self.public_url, told.issue.id);
                 let mail = email::personal(&personal(&told, &link, &row.delivery_id));

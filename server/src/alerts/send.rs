@@ -31,6 +31,13 @@ pub struct Answer {
     pub verdict: Verdict,
 }
 
+impl Answer {
+    /// An attempt that reached no receiver, for the reason given.
+    pub fn unsent(error: impl Into<String>, verdict: Verdict) -> Answer {
+        Answer { status: None, error: Some(error.into()), latency: Duration::ZERO, verdict }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Delivered,

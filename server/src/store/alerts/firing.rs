@@ -277,16 +277,20 @@ async fn assignee_emails<'m>(
     }
     let assignees: HashMap<i64, i64> =
         firings.iter().filter_map(|firing| Some((firing.issue_id, issue_of(firing.issue_id)?.assignee_id?))).collect();
-    let emails: HashMap<i64, String> = user::Entity::find()
+    let emails = emails(db, assignees.values().copied().collect()).await?;
+    Ok(assignees.into_iter().filter_map(|(issue, user)| Some((issue, emails.get(&user)?.clone()))).collect())
+}
+
+/// These users' emails, by id.
+pub(super) async fn emails(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<HashMap<i64, String>, DbErr> {
+    let rows: Vec<(i64, String)> = user::Entity::find()
         .select_only()
         .columns([user::Column::Id, user::Column::Email])
-        .filter(user::Column::Id.is_in(assignees.values().copied().collect::<BTreeSet<_>>()))
+        .filter(user::Column::Id.is_in(ids))
         .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(assignees.into_iter().filter_map(|(issue, user)| Some((issue, emails.get(&user)?.clone()))).collect())
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub(super) fn matches(

@@ -5,7 +5,8 @@
 //! triage that attended them — then the filter and the interval applied as the writer applies
 //! them. It only reads: nothing fires.
 
-use crate::store::entities::{activity, event, issue, issue_hour, issue_minute, issue_user, user};
+use super::firing;
+use crate::store::entities::{activity, event, issue, issue_hour, issue_minute, issue_user};
 use crate::store::new_event::decode_payload;
 use crate::store::record::triage_of;
 use app::alerts::{PREVIEW_DAYS, PreviewIssue, RulePreview, Trigger};
@@ -98,15 +99,19 @@ pub async fn preview(
     candidates.sort_by_key(|candidate| (candidate.at, candidate.issue_id));
     let ids: BTreeSet<i64> = candidates.iter().map(|candidate| candidate.issue_id).collect();
     let issues = load_issues(db, ids).await?;
-    let emails = if filter.names_assignee() { assignee_emails(db, issues.values()).await? } else { HashMap::new() };
+    let emails = if filter.names_assignee() {
+        firing::emails(db, issues.values().filter_map(|issue| issue.assignee_id).collect()).await?
+    } else {
+        HashMap::new()
+    };
 
     let interval = TimeDelta::minutes(interval_minutes.into());
-    let mut last_fired: HashMap<i64, DateTime<Utc>> = HashMap::new();
-    let mut fired: HashMap<i64, u32> = HashMap::new();
+    // Per issue, how often the rule fired and when last.
+    let mut fired: HashMap<i64, (u32, DateTime<Utc>)> = HashMap::new();
     let mut read = 0;
     for candidate in candidates {
         let Some(issue) = issues.get(&candidate.issue_id) else { continue };
-        if last_fired.get(&issue.id).is_some_and(|last| *last + interval > candidate.at) {
+        if fired.get(&issue.id).is_some_and(|(_, last)| *last + interval > candidate.at) {
             continue;
         }
         let assignee = issue.assignee_id.and_then(|id| emails.get(&id)).map(String::as_str);
@@ -134,23 +139,24 @@ pub async fn preview(
             )
         };
         if matched {
-            last_fired.insert(issue.id, candidate.at);
-            *fired.entry(issue.id).or_default() += 1;
+            let (times, last) = fired.entry(issue.id).or_insert((0, candidate.at));
+            *times += 1;
+            *last = candidate.at;
         }
     }
 
     let mut examples: Vec<PreviewIssue> = fired
         .iter()
-        .filter_map(|(id, &times)| {
+        .filter_map(|(id, &(times, last_fired))| {
             let issue = issues.get(id)?;
-            Some(PreviewIssue { issue_id: *id, title: issue.title.clone(), fired: times, last_fired: last_fired[id] })
+            Some(PreviewIssue { issue_id: *id, title: issue.title.clone(), fired: times, last_fired })
         })
         .collect();
     examples.sort_by(|a, b| b.last_fired.cmp(&a.last_fired).then(b.issue_id.cmp(&a.issue_id)));
     examples.truncate(EXAMPLES);
     Ok(RulePreview {
         since,
-        fired: fired.values().sum(),
+        fired: fired.values().map(|(times, _)| times).sum(),
         issues: u32::try_from(fired.len()).unwrap_or(u32::MAX),
         examples,
         estimated,
@@ -335,22 +341,6 @@ async fn load_issues(db: &impl ConnectionTrait, ids: BTreeSet<i64>) -> Result<Ha
         issues.extend(rows.into_iter().map(|row| (row.id, row)));
     }
     Ok(issues)
-}
-
-/// The emails of these issues' assignees, by user id.
-async fn assignee_emails(
-    db: &impl ConnectionTrait,
-    issues: impl Iterator<Item = &issue::Model>,
-) -> Result<HashMap<i64, String>, DbErr> {
-    let ids: BTreeSet<i64> = issues.filter_map(|issue| issue.assignee_id).collect();
-    user::Entity::find()
-        .select_only()
-        .columns([user::Column::Id, user::Column::Email])
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await
-        .map(|rows| rows.into_iter().collect())
 }
 
 /// The issue as the trigger found it: new, regressed, escalating and unattended issues were
