@@ -351,6 +351,13 @@ pub struct IssueDetail {
     pub histogram: Vec<HourCount>,
 }
 
+/// How many issues match a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct IssueCount {
+    pub count: u64,
+}
+
 /// How many issues a bulk update changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

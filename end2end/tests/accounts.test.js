@@ -112,3 +112,22 @@ test('a wrong password is refused on the sign-in page', async () => {
   await page.waitForURL(`${server.url}/`);
   await hydrated(page);
 });
+
+test('signing in returns to the link one came from, and only to this site', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${server.url}/projects?from=mail`);
+  await page.waitForURL(`${server.url}/login?next=%2Fprojects%3Ffrom%3Dmail`);
+  await hydrated(page);
+  await fill(page, 'email', 'founder@example.com');
+  await fill(page, 'password', PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${server.url}/projects?from=mail`);
+
+  const elsewhere = await (await browser.newContext()).newPage();
+  await elsewhere.goto(`${server.url}/login?next=${encodeURIComponent('//example.com/phish')}`);
+  await hydrated(elsewhere);
+  await fill(elsewhere, 'email', 'founder@example.com');
+  await fill(elsewhere, 'password', PASSWORD);
+  await elsewhere.getByRole('button', { name: 'Sign in' }).click();
+  await elsewhere.waitForURL(`${server.url}/`);
+});

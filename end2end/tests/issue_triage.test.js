@@ -51,6 +51,17 @@ test('one teammate resolves and comments, the other sees both without reload, an
     const row = teammateList.page.locator('.issue-row', { hasText: 'PaymentError: card declined' });
     await row.waitFor();
 
+    // The assignee picker is filled with the page; `a` assigns the issue to oneself and back.
+    const assigneeOption = teammateDetail.page.locator('select.assignee option', { hasText: 'owner@example.com' });
+    await assigneeOption.waitFor({ state: 'attached', timeout: 2_000 });
+    const picked = (page) => page.locator('select.assignee').evaluate((select) => select.selectedOptions[0]?.textContent);
+    await owner.page.keyboard.press('a');
+    await row.locator('.assignee', { hasText: 'owner@example.com' }).waitFor({ timeout: 2_000 });
+    assert.equal(await picked(owner.page), 'owner@example.com');
+    await owner.page.keyboard.press('a');
+    await row.locator('.assignee', { hasText: /^$/ }).waitFor({ timeout: 2_000 });
+    assert.equal(await picked(owner.page), 'Unassigned');
+
     const resolvedAt = Date.now();
     await owner.page.locator('.issue-actions button.resolve').click();
     await owner.page.locator('.issue-header .status[data-status="resolved"]').waitFor({ timeout: 2_000 });
@@ -65,7 +76,7 @@ test('one teammate resolves and comments, the other sees both without reload, an
       "the teammate's activity log shows who resolved it after",
     );
     await seenAfter(
-      teammateList.page.getByText('No issues match'),
+      teammateList.page.getByText('No unresolved issues'),
       resolvedAt,
       "the issue left the teammate's unresolved list after",
     );
@@ -260,12 +271,16 @@ test('the list moves with j and k, resolves with r, and ignores a selection in b
 
     await page.keyboard.press('k');
     await page.locator('.issue-row.focused', { hasText: 'ThirdError' }).waitFor();
+    await page.keyboard.press('a');
+    await page.locator('.issue-row.focused .assignee', { hasText: 'owner@example.com' }).waitFor({ timeout: 2_000 });
+    await page.keyboard.press('a');
+    await page.locator('.issue-row.focused .assignee', { hasText: /^$/ }).waitFor({ timeout: 2_000 });
     await page.keyboard.press('x');
     await page.locator('.issue-row', { hasText: 'FirstError' }).locator('input[type="checkbox"]').check();
     await page.locator('.bulk-bar .bulk-count', { hasText: '2 selected.' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'issue-list-triage.png'), fullPage: true });
     await page.locator('.bulk-bar select.ignore').selectOption({ label: 'forever' });
-    await page.getByText('No issues match').waitFor({ timeout: 2_000 });
+    await page.getByText('No unresolved issues').waitFor({ timeout: 2_000 });
 
     await page.locator('nav.tabs a', { hasText: 'Ignored' }).click();
     await rows.nth(1).waitFor();
@@ -274,7 +289,7 @@ test('the list moves with j and k, resolves with r, and ignores a selection in b
     await page.locator('.bulk-bar button.select-all-matching', { hasText: 'Select every ignored issue' }).click();
     await page.locator('.bulk-bar .bulk-count', { hasText: 'Every ignored issue is selected.' }).waitFor();
     await page.locator('.bulk-bar button.unresolve').click();
-    await page.getByText('No issues match').waitFor({ timeout: 2_000 });
+    await page.getByText('No ignored issues').waitFor({ timeout: 2_000 });
     const statuses = await getJson(server, cookie, '/api/0/issues/');
     assert.deepEqual(
       Object.fromEntries(statuses.map((issue) => [issue.title, issue.status])),

@@ -5,6 +5,8 @@ use crate::components::forms::go_to;
 use crate::dto::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use leptos_router::params::ParamsMap;
 
 /// The signed-in user, as a resource pages can await.
 #[derive(Clone, Copy)]
@@ -16,12 +18,25 @@ pub struct Me(pub Resource<Result<CurrentUser, AppError>>);
 pub fn SignedIn() -> impl IntoView {
     let me = Resource::new(|| (), |_| api::get::<CurrentUser>("/api/0/auth/me"));
     provide_context(Me(me));
+    let location = use_location();
+    // Signing in comes back here.
+    let login = move || {
+        let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+        let search = search.trim_start_matches('?');
+        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+        if here == "/" {
+            return "/login".to_owned();
+        }
+        let mut params = ParamsMap::new();
+        params.insert("next", here);
+        format!("/login{}", params.to_query_string())
+    };
     view! {
         <Suspense fallback=|| view! { <nav class="topbar"></nav> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(user) => view! { <TopBar user/> }.into_any(),
-                    Err(err) if err.is_unauthenticated() => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(err) if err.is_unauthenticated() => view! { <Redirect path=login()/> }.into_any(),
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
@@ -43,23 +58,36 @@ fn TopBar(user: CurrentUser) -> impl IntoView {
             go_to("/login");
         });
     };
+    // Below 700 px the links fold into a menu, closed again by whatever is chosen in it.
+    let menu = RwSignal::new(false);
     view! {
-        <nav class="topbar">
+        <nav class="topbar" aria-label="Main">
             <a class="brand" href="/">
-                <span class="logo">"◣"</span>
+                <span class="logo" aria-hidden="true">"◣"</span>
                 "Faultline"
             </a>
-            <div class="nav-links">
-                <A href="/">"Issues"</A>
-                <A href="/projects">"Projects"</A>
-                <Show when=move || user.is_owner>
-                    <A href="/users">"Users"</A>
-                </Show>
-                <a href="/api/0/openapi.json" target="_blank" rel="noopener">"API"</a>
-            </div>
-            <div class="account">
-                <A href="/settings">{user.email.clone()}</A>
-                <button type="button" class="link" on:click=sign_out>"Sign out"</button>
+            <button
+                type="button"
+                class="menu-toggle"
+                aria-controls="nav-menu"
+                aria-expanded=move || menu.get().to_string()
+                on:click=move |_| menu.update(|open| *open = !*open)
+            >
+                "Menu"
+            </button>
+            <div id="nav-menu" class="nav-menu" class:open=move || menu.get() on:click=move |_| menu.set(false)>
+                <div class="nav-links">
+                    <A href="/">"Issues"</A>
+                    <A href="/projects">"Projects"</A>
+                    <Show when=move || user.is_owner>
+                        <A href="/users">"Users"</A>
+                    </Show>
+                    <a href="/api/0/openapi.json" target="_blank" rel="noopener">"API"</a>
+                </div>
+                <div class="account">
+                    <A href="/settings">{user.email.clone()}</A>
+                    <button type="button" class="link" on:click=sign_out>"Sign out"</button>
+                </div>
             </div>
         </nav>
     }

@@ -6,12 +6,16 @@ use crate::dto::TriageAction;
 use crate::model::{Assignee, IgnoreUntil, IssueStatus};
 use leptos::prelude::*;
 
-/// The `a` shortcut: assigns the issue to the signed-in user, or unassigns it if it is theirs.
-/// `None` before the user is known.
-pub fn toggle_mine(assignee: Option<&Assignee>) -> Option<TriageAction> {
-    let Some(Ok(user)) = me().and_then(|me| me.get_untracked()) else { return None };
-    let mine = assignee.is_some_and(|assignee| assignee.id == user.id);
-    Some(TriageAction::Assign { user_id: (!mine).then_some(user.id) })
+/// The `a` shortcut: assigns the issue to the signed-in user, or unassigns it if it is theirs
+/// (`None` before the user is known). Made where the page is built: the user is looked up
+/// there, not in the key handler, which runs outside the page's context.
+pub fn toggle_mine() -> impl Fn(Option<&Assignee>) -> Option<TriageAction> + Copy + 'static {
+    let user = me();
+    move |assignee| {
+        let Some(Ok(user)) = user.and_then(|me| me.get_untracked()) else { return None };
+        let mine = assignee.is_some_and(|assignee| assignee.id == user.id);
+        Some(TriageAction::Assign { user_id: (!mine).then_some(user.id) })
+    }
 }
 
 /// How long the dashboard offers to ignore an issue.

@@ -7,7 +7,7 @@ use crate::dto::{Credentials, CurrentUser, InviteInfo, OwnerSetup, SetupState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// An email-and-password form that posts to `endpoint` and then opens `next`; with
 /// `setup_token`, it asks for the server's setup token too and sends an [`OwnerSetup`].
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 fn CredentialsForm(
     endpoint: String,
     button: &'static str,
-    next: &'static str,
+    #[prop(into)] next: String,
     #[prop(default = "Password")] password_label: &'static str,
     #[prop(optional)] setup_token: bool,
 ) -> impl IntoView {
@@ -36,7 +36,8 @@ fn CredentialsForm(
                 api::send::<_, CurrentUser>(Method::Post, &endpoint, &credentials).await
             }
         };
-        run(status, request, move |_| go_to(next));
+        let next = next.clone();
+        run(status, request, move |_| go_to(&next));
     };
     view! {
         <form method="post" on:submit=submit>
@@ -49,9 +50,22 @@ fn CredentialsForm(
     }
 }
 
+/// Where signing in goes on: the `next` the sign-in link carries when it is a path of this
+/// site, else the issue list. `//host`, `/\host` and absolute URLs would leave the site.
+fn safe_next(next: Option<&str>) -> String {
+    next.filter(|next| {
+        next.starts_with('/')
+            && !next.starts_with("//")
+            && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    })
+    .unwrap_or("/")
+    .to_owned()
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
+    let next = StoredValue::new(use_query_map().with_untracked(|query| safe_next(query.get_str("next"))));
     view! {
         <Title text="Sign in · Faultline"/>
         <Suspense fallback=|| ()>
@@ -61,7 +75,7 @@ pub fn LoginPage() -> impl IntoView {
                     _ => view! {
                         <section class="card narrow">
                             <h1>"Sign in to Faultline"</h1>
-                            <CredentialsForm endpoint="/api/0/auth/login".to_owned() button="Sign in" next="/"/>
+                            <CredentialsForm endpoint="/api/0/auth/login".to_owned() button="Sign in" next=next.get_value()/>
                         </section>
                     }
                         .into_any(),
@@ -138,5 +152,28 @@ pub fn InvitePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn signing_in_goes_on_only_to_paths_of_this_site() {
+        assert_eq!(safe_next(Some("/issues/12?event=abc")), "/issues/12?event=abc");
+        assert_eq!(safe_next(Some("/projects")), "/projects");
+        for away in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/\t/evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

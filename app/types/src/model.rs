@@ -150,10 +150,40 @@ fn plural(count: u32, noun: &str, preposition: &str) -> String {
     format!("{preposition} {}", counted(count.into(), noun))
 }
 
-/// "1 event", "3 events".
+/// "1 event", "1,258 events".
 pub fn counted(count: i64, noun: &str) -> String {
     let s = if count == 1 { "" } else { "s" };
-    format!("{count} {noun}{s}")
+    format!("{} {noun}{s}", thousands(count))
+}
+
+/// A count with thousands separated: "1,258".
+pub fn thousands(count: i64) -> String {
+    let digits = count.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if count < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A count in at most five characters, for narrow columns: "1,258", "12.6K", "3.4M"; the exact
+/// number goes in the title.
+pub fn short_count(count: i64) -> String {
+    let (unit, size) = match count.unsigned_abs() {
+        0..10_000 => return thousands(count),
+        10_000..1_000_000 => ("K", 1_000),
+        1_000_000..1_000_000_000 => ("M", 1_000_000),
+        _ => ("B", 1_000_000_000),
+    };
+    // Cut, not rounded: 999,999 is not "1000.0K".
+    let (whole, tenth) = (count / size, (count % size).abs() * 10 / size);
+    if whole.abs() >= 100 { format!("{whole}{unit}") } else { format!("{whole}.{tenth}{unit}") }
 }
 
 /// The teammate an issue is assigned to.
@@ -333,16 +363,27 @@ pub fn now() -> DateTime<Utc> {
     }
 }
 
-/// "just now", "42s ago", "5 min ago", "3 h ago", "12 d ago".
+/// "just now", "42s ago", "5 min ago", "3 h ago", "12 d ago", "4 mo ago", "2 y ago": the one
+/// relative form of every time the dashboard shows; [`absolute`] goes in its title.
 pub fn time_ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    const DAY: i64 = 86_400;
+    const TWO_MONTHS: i64 = 60 * DAY;
+    const TWO_YEARS: i64 = 730 * DAY;
     let seconds = (now - then).num_seconds().max(0);
     match seconds {
         0..=4 => "just now".to_owned(),
         5..=59 => format!("{seconds}s ago"),
         60..=3599 => format!("{} min ago", seconds / 60),
-        3600..=86_399 => format!("{} h ago", seconds / 3600),
-        _ => format!("{} d ago", seconds / 86_400),
+        3600..DAY => format!("{} h ago", seconds / 3600),
+        DAY..TWO_MONTHS => format!("{} d ago", seconds / DAY),
+        TWO_MONTHS..TWO_YEARS => format!("{} mo ago", seconds / (30 * DAY)),
+        _ => format!("{} y ago", seconds / (365 * DAY)),
     }
+}
+
+/// The exact time, as the title of a relative one: "2026-12-07 01:35:23 UTC".
+pub fn absolute(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 #[cfg(test)]
@@ -367,6 +408,24 @@ mod tests {
         assert_eq!(time_ago(now - chrono::Duration::hours(3), now), "3 h ago");
         assert_eq!(time_ago(now - chrono::Duration::days(12), now), "12 d ago");
         assert_eq!(time_ago(now + chrono::Duration::seconds(30), now), "just now");
+        assert_eq!(time_ago(now - chrono::Duration::days(59), now), "59 d ago");
+        assert_eq!(time_ago(now - chrono::Duration::days(130), now), "4 mo ago");
+        assert_eq!(time_ago(now - chrono::Duration::days(800), now), "2 y ago");
+    }
+
+    #[test]
+    fn counts_read_at_a_glance() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1258), "1,258");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-1258), "-1,258");
+        assert_eq!(counted(2341, "issue"), "2,341 issues");
+        assert_eq!(short_count(9_999), "9,999");
+        assert_eq!(short_count(12_600), "12.6K");
+        assert_eq!(short_count(999_999), "999K");
+        assert_eq!(short_count(3_456_789), "3.4M");
+        assert_eq!(short_count(120_000_000), "120M");
     }
 
     #[test]

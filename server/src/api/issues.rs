@@ -11,7 +11,7 @@ use crate::store::entities::issue;
 use crate::store::search::{self, Searcher};
 use crate::store::{issues, projects};
 use app::chart::ChartRange;
-use app::dto::{BulkTriage, IssueDetail, TriageAction, Updated};
+use app::dto::{BulkTriage, IssueCount, IssueDetail, TriageAction, Updated};
 use app::model::{IssueStatus, IssueSummary, Role};
 use app::search::{Cursor, Query as SearchQuery, Sort, Term};
 use axum::extract::State;
@@ -29,6 +29,7 @@ pub const PAGE: u64 = 100;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(all, bulk_update_all))
+        .routes(routes!(count))
         .routes(routes!(for_project, bulk_update))
         .routes(routes!(show, update))
 }
@@ -112,18 +113,45 @@ impl IntoResponse for IssuePage {
     }
 }
 
+/// The projects the caller may see (all when `None`), narrowed to `filter.project`.
+async fn filtered_projects(
+    state: &AppState,
+    principal: &Principal,
+    filter: &IssueFilter,
+) -> Result<Option<Vec<i64>>, ApiError> {
+    let projects = access::readable_projects(&state.db, principal).await?;
+    Ok(match filter.project {
+        Some(only) => {
+            Some(projects.map_or_else(|| vec![only], |all| all.into_iter().filter(|id| *id == only).collect()))
+        }
+        None => projects,
+    })
+}
+
 /// The issues of every project the caller may see (or of `filter.project`), in the filter's order.
 pub async fn visible(
     state: &AppState,
     principal: &Principal,
     filter: &IssueFilter,
 ) -> Result<Vec<IssueSummary>, ApiError> {
-    let mut projects = access::readable_projects(&state.db, principal).await?;
-    if let Some(only) = filter.project {
-        projects = Some(projects.map_or_else(|| vec![only], |all| all.into_iter().filter(|id| *id == only).collect()));
-    }
+    let projects = filtered_projects(state, principal, filter).await?;
     let condition = filter.condition(principal)?;
     Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort(), PAGE).await?)
+}
+
+/// How many issues of your projects match the filter, all pages together (the total above the
+/// dashboard's list).
+#[utoipa::path(get, path = "/api/0/issues/count/", tag = "issues", params(IssueFilter),
+    responses((status = 200, body = IssueCount), (status = 400)))]
+async fn count(
+    State(state): State<AppState>,
+    principal: Principal,
+    Params(filter): Params<IssueFilter>,
+) -> Result<Json<IssueCount>, ApiError> {
+    let filter = IssueFilter { cursor: None, ..filter };
+    let projects = filtered_projects(&state, &principal, &filter).await?;
+    let condition = filter.condition(&principal)?;
+    Ok(Json(IssueCount { count: issues::count_in_projects(&state.db, projects.as_deref(), condition).await? }))
 }
 
 /// Issues of all your projects.

@@ -8,7 +8,8 @@ use app::search::Sort;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use std::collections::BTreeMap;
 
@@ -30,6 +31,19 @@ pub async fn in_projects(
     let column = super::search::sort_column(sort);
     let rows = query.order_by_desc(column).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
     listed(db, rows).await
+}
+
+/// How many issues of the given projects (all when `None`) meet `condition`.
+pub async fn count_in_projects(
+    db: &impl ConnectionTrait,
+    projects: Option<&[i64]>,
+    condition: Condition,
+) -> Result<u64, DbErr> {
+    let mut query = issue::Entity::find().filter(condition);
+    if let Some(projects) = projects {
+        query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
+    }
+    query.count(db).await
 }
 
 /// The issues of the given projects (all when `None`) among `ids`, or all of them with `status`.

@@ -35,6 +35,10 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_a_fresh_instance_to_setup()
     let home = no_redirects.get(app.url("/")).header("accept", "text/html").send().await.expect("page");
     assert_eq!(home.status(), 302);
     assert_eq!(home.headers()["location"], "/login");
+    let deep =
+        no_redirects.get(app.url("/issues/12?event=abc")).header("accept", "text/html").send().await.expect("page");
+    assert_eq!(deep.status(), 302);
+    assert_eq!(deep.headers()["location"], "/login?next=%2Fissues%2F12%3Fevent%3Dabc", "signing in comes back here");
     let login = no_redirects.get(app.url("/login")).header("accept", "text/html").send().await.expect("page");
     assert_eq!(login.status(), 200, "the owner exists, so no setup");
 }
@@ -43,7 +47,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_a_fresh_instance_to_setup()
 async fn an_empty_project_shows_how_to_send_the_first_event() {
     let app = spawn_app().await;
     let html = page(&app, "/").await.text().await.expect("html");
-    assert!(html.contains("No issues match") && html.contains("Point a Sentry SDK"));
+    assert!(html.contains("No unresolved issues") && html.contains("the moment they arrive"));
 }
 
 #[tokio::test]

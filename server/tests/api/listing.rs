@@ -94,6 +94,41 @@ async fn the_list_narrows_to_one_project_and_to_named_issues_that_still_match() 
     assert_eq!(response.status(), 422);
 }
 
+/// The total the dashboard shows above the list.
+async fn count(app: &TestApp, query: &str) -> Value {
+    let response = app.client.get(app.url(&format!("/api/0/issues/count/{query}"))).send().await.expect("count");
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    if status == 200 {
+        body["count"].clone()
+    } else {
+        json!({"status": status.as_u16(), "error": body["error"]["code"]})
+    }
+}
+
+#[tokio::test]
+async fn the_total_counts_every_page_of_the_search_in_the_projects_you_see() {
+    let app = spawn_app().await;
+    send_kinds(&app, 0..130, "error", None).await;
+    send_kinds(&app, 200..205, "warning", None).await;
+    assert_eq!(count(&app, "").await, json!(135), "more than one page");
+    assert_eq!(count(&app, "?query=level:warning").await, json!(5));
+    assert_eq!(count(&app, &format!("?project={FIXTURE_PROJECT}&query=is:unresolved")).await, json!(135));
+    assert_eq!(count(&app, "?query=is:resolved").await, json!(0));
+    assert_eq!(count(&app, "?project=999").await, json!(0), "a project you cannot see counts nothing");
+    assert_eq!(count(&app, "?query=level:").await, json!({"status": 400, "error": "invalid_query"}));
+
+    let (first, _) = page(&app, "/api/0/issues/?query=level:warning").await;
+    let resolve =
+        app.client.patch(app.url(&format!("/api/0/issues/{}/", first[0]))).json(&json!({"action": "resolve"}));
+    assert_eq!(resolve.send().await.expect("resolve").status(), 200);
+    assert_eq!(count(&app, "?query=is:unresolved level:warning").await, json!(4));
+    assert_eq!(count(&app, "?query=is:resolved").await, json!(1));
+
+    let anonymous = app.anonymous.get(app.url("/api/0/issues/count/")).send().await.expect("count");
+    assert_eq!(anonymous.status(), 401);
+}
+
 #[tokio::test]
 async fn the_project_chart_counts_every_event_by_level_with_new_issues_and_top_issues() {
     let app = spawn_app().await;

@@ -4,7 +4,7 @@ use super::IssueState;
 use crate::api::{self, Method};
 use crate::components::forms::{Status, StatusLine, run};
 use crate::dto::{Activity, ActivityKind, NewComment};
-use crate::model::{now, time_ago};
+use crate::model::{absolute, now, time_ago};
 use leptos::prelude::*;
 
 #[component]
@@ -34,7 +34,7 @@ pub fn ActivityLog(state: IssueState) -> impl IntoView {
                         <span class="who">{entry.user.clone().unwrap_or_else(|| "Faultline".to_owned())}</span>
                         " "
                         <span class="what">{describe(&entry.kind)}</span>
-                        <span class="when muted" title=entry.created_at.to_rfc3339()>{format!(" · {}", time_ago(entry.created_at, clock))}</span>
+                        <span class="when muted" title=absolute(entry.created_at)>{format!(" · {}", time_ago(entry.created_at, clock))}</span>
                         {match &entry.kind {
                             ActivityKind::Commented { text } => Some(view! { <p class="comment-text">{text.clone()}</p> }),
                             _ => None,

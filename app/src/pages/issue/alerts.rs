@@ -4,7 +4,7 @@
 
 use super::IssueState;
 use crate::alerts::{Delivery, DeliveryState};
-use crate::model::{now, time_ago};
+use crate::model::{absolute, now, time_ago};
 use leptos::prelude::*;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn IssueAlerts(state: IssueState) -> impl IntoView {
                             <strong class="channel">{delivery.channel.clone()}</strong>
                             " "
                             <span class="what">{describe(&delivery)}</span>
-                            <span class="when muted" title=delivery.created_at.to_rfc3339()>
+                            <span class="when muted" title=absolute(delivery.created_at)>
                                 {format!(" · {}", time_ago(delivery.attempted_at.unwrap_or(delivery.created_at), clock))}
                             </span>
                             {delivery.rule.clone().map(|rule| view! { <span class="rule muted">{format!(" · {rule}")}</span> })}

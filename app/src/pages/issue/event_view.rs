@@ -6,7 +6,7 @@ use super::stacktrace::StackTraces;
 use crate::components::layout::ErrorBox;
 use crate::dto::IssueDetail;
 use crate::event::LogEntry;
-use crate::model::{EventDetail, EventNeighbors};
+use crate::model::{EventDetail, EventNeighbors, absolute};
 use leptos::prelude::*;
 
 type Loaded<T> = Resource<Result<T, crate::api::AppError>>;
@@ -55,7 +55,7 @@ fn EventView(state: IssueState, project_id: i64, shown: EventDetail) -> impl Int
                 <span class="muted">"Event "</span>
                 <code>{event.event_id.clone()}</code>
                 <span class="muted" title=event.timestamp.to_rfc3339()>
-                    {format!(" · {}", event.timestamp.format("%Y-%m-%d %H:%M:%S UTC"))}
+                    {format!(" · {}", absolute(event.timestamp))}
                 </span>
             </div>
             <EventNavigation issue_id=state.id.get_untracked() neighbors/>

@@ -2,7 +2,7 @@
 
 use super::IssueState;
 use crate::components::layout::ErrorBox;
-use crate::model::{EventSummary, counted, now, time_ago};
+use crate::model::{EventSummary, absolute, counted, now, time_ago};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -76,7 +76,7 @@ fn EventRows(state: IssueState, #[prop(into)] events: Signal<Vec<EventSummary>>)
                                 <code>{event.event_id.chars().take(8).collect::<String>()}</code>
                             </a>
                         </td>
-                        <td title=event.timestamp.to_rfc3339()>{time_ago(event.timestamp, clock)}</td>
+                        <td title=absolute(event.timestamp)>{time_ago(event.timestamp, clock)}</td>
                         <td><span class="level" data-level=event.level.to_string()>{event.level.to_string()}</span></td>
                         <td>{event.title.clone()}</td>
                     </tr>

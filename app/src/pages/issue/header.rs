@@ -9,7 +9,7 @@ use crate::components::layout::window_title;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::triage::TriageButtons;
 use crate::dto::{IssueDetail, TriageAction};
-use crate::model::{Assignee, counted, now, time_ago};
+use crate::model::{Assignee, absolute, counted, now, thousands, time_ago};
 use crate::pages::issue_list::StatusBadge;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -56,13 +56,13 @@ pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoVi
             </div>
             <dl class="facts issue-facts">
                 <dt>"Events"</dt>
-                <dd class="event-count">{read(|d| d.issue.event_count.to_string())}</dd>
+                <dd class="event-count">{read(|d| thousands(d.issue.event_count))}</dd>
                 <dt>"Users"</dt>
-                <dd class="user-count">{read(|d| d.issue.user_count.to_string())}</dd>
+                <dd class="user-count">{read(|d| thousands(d.issue.user_count))}</dd>
                 <dt>"First seen"</dt>
-                <dd title=read(|d| d.issue.first_seen.to_rfc3339())>{seen(|d| (d.issue.first_seen, d.first_release.clone()))}</dd>
+                <dd title=read(|d| absolute(d.issue.first_seen))>{seen(|d| (d.issue.first_seen, d.first_release.clone()))}</dd>
                 <dt>"Last seen"</dt>
-                <dd title=read(|d| d.issue.last_seen.to_rfc3339())>{seen(|d| (d.issue.last_seen, d.last_release.clone()))}</dd>
+                <dd title=read(|d| absolute(d.issue.last_seen))>{seen(|d| (d.issue.last_seen, d.last_release.clone()))}</dd>
                 <dt>"Environments"</dt>
                 <dd>{read(|d| if d.environments.is_empty() { "—".to_owned() } else { d.environments.join(", ") })}</dd>
             </dl>
@@ -71,7 +71,7 @@ pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoVi
     }
 }
 
-/// Assign to a teammate who may triage, or unassign. The list of teammates loads on first use.
+/// Assign to a teammate who may triage, or unassign. The teammates load with the page.
 #[component]
 fn AssignSelect(state: IssueState) -> impl IntoView {
     let candidates = RwSignal::new(Vec::<Assignee>::new());
@@ -92,6 +92,11 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
             }
         });
     };
+    Effect::new(move |_| {
+        if state.detail.with(Option::is_some) {
+            load();
+        }
+    });
     let options = move || {
         let mut list = candidates.get();
         if let Some(assignee) = current()
@@ -110,8 +115,6 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
             <span>"Assignee"</span>
             <select
                 class="assignee"
-                on:focus=move |_| load()
-                on:mousedown=move |_| load()
                 on:change=change
                 prop:value=move || current().map(|a| a.id.to_string()).unwrap_or_default()
             >

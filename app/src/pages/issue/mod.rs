@@ -147,6 +147,7 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
         follow_live(state, live);
     });
     let navigate = use_navigate();
+    let toggle_mine = toggle_mine();
     on_key(move |key| {
         let neighbors =
             state.shown_event.with_untracked(|e| e.as_ref().map(|e| e.neighbors.clone())).unwrap_or_default();

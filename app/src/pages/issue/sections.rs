@@ -2,7 +2,7 @@
 //! SDK, attachments and the raw JSON. Everything an SDK sent is shown as text, never as HTML.
 
 use crate::event::{Breadcrumb, Event, Object};
-use crate::model::AttachmentInfo;
+use crate::model::{AttachmentInfo, absolute};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -63,7 +63,7 @@ pub fn Breadcrumbs(crumbs: Vec<Breadcrumb>, at: DateTime<Utc>, title: String) ->
                             let level_key = level.clone();
                             view! {
                                 <tr class="crumb">
-                                    <td class="offset" title=crumb.timestamp.map(|t| t.to_rfc3339()).unwrap_or_default()>
+                                    <td class="offset" title=crumb.timestamp.map(absolute).unwrap_or_default()>
                                         {crumb.timestamp.map(|t| offset(t - at)).unwrap_or_default()}
                                     </td>
                                     <td>{crumb.category.or(crumb.ty).unwrap_or_default()}</td>

@@ -60,6 +60,11 @@ impl ListState {
         format!("{ISSUES_PATH}{}", params.to_query_string())
     }
 
+    /// The API path of how many issues the list has, all pages together.
+    pub fn count_path(&self) -> String {
+        format!("{ISSUES_PATH}count/{}", self.params().to_query_string())
+    }
+
     pub fn parsed(&self) -> Result<Query, ParseError> {
         self.query.parse()
     }

@@ -11,15 +11,15 @@ use crate::components::layout::ErrorBox;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::shortcuts::{ShortcutsHelp, on_key};
 use crate::components::triage::{TriageButtons, toggle_mine};
-use crate::dto::{BulkTriage, ProjectInfo, TriageAction, Updated};
+use crate::dto::{BulkTriage, IssueCount, ProjectInfo, TriageAction, Updated};
 use crate::model::{IssueStatus, IssueSummary, counted, now};
 use filters::{FilterBar, ISSUES_PATH, ListState, SearchBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use std::collections::BTreeSet;
-use table::IssueTable;
+use std::collections::{BTreeMap, BTreeSet};
 pub use table::StatusBadge;
+use table::{Columns, IssueTable};
 
 /// Issues per page, as the API answers.
 const PAGE: usize = 100;
@@ -85,6 +85,12 @@ pub fn IssueListPage() -> impl IntoView {
         |state| async move { api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await },
     );
     let projects = Resource::new(|| (), |_| async move { api::get::<Vec<ProjectInfo>>("/api/0/projects/").await });
+    // The total above the list, asked again (at most every RECHECK_MS) when issues change.
+    let recount = RwSignal::new(0u32);
+    let total = Resource::new(
+        move || (state.get(), recount.get()),
+        |(state, _)| async move { api::get::<IssueCount>(&state.count_path()).await },
+    );
     let issues = RwSignal::new(Vec::<IssueSummary>::new());
     // Whether every matching issue is listed (no page follows).
     let complete = RwSignal::new(true);
@@ -96,6 +102,13 @@ pub fn IssueListPage() -> impl IntoView {
     let clock = RwSignal::new(now());
     let outcome = RwSignal::new(Status::Idle);
     let loading_more = RwSignal::new(false);
+    // Made here, not in the suspense below: a view it replaces may still read them.
+    let project_names = RwSignal::new(None::<BTreeMap<i64, String>>);
+    let columns = Columns {
+        projects: Signal::derive(move || project_names.get().filter(|_| state.with(|s| s.project.is_none()))),
+        status: Signal::derive(move || shown_status.get().is_none()),
+    };
+    let empty = Signal::derive(move || state.with(empty_list));
 
     let load_more = move |_| {
         let state = state.get_untracked();
@@ -132,6 +145,7 @@ pub fn IssueListPage() -> impl IntoView {
         if ids.is_empty() {
             return true;
         }
+        recount.try_update(|n| *n += 1);
         let ids: Vec<i64> = ids.into_iter().collect();
         match api::get::<Vec<IssueSummary>>(&state.api_path(None, &ids)).await {
             Ok(matching) => issues
@@ -158,6 +172,7 @@ pub fn IssueListPage() -> impl IntoView {
     let reload = move || {
         leptos::task::spawn_local(async move {
             let Some(state) = state.try_get_untracked() else { return };
+            recount.try_update(|n| *n += 1);
             match api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await {
                 Ok(list) => {
                     complete.try_set(list.len() < PAGE);
@@ -204,6 +219,7 @@ pub fn IssueListPage() -> impl IntoView {
     Effect::watch(move || state.get(), move |_, _, _| selection.clear(), false);
 
     let navigate = use_navigate();
+    let toggle_mine = toggle_mine();
     on_key(move |key| {
         let ids: Vec<i64> = issues.with_untracked(|list| list.iter().map(|issue| issue.id).collect());
         let at = cursor.get_untracked().and_then(|id| ids.iter().position(|other| *other == id));
@@ -233,21 +249,28 @@ pub fn IssueListPage() -> impl IntoView {
     view! {
         <Title text="Issues · Faultline"/>
         <section class="page">
-            <header class="page-header">
+            <header class="page-header list-header">
                 <h1>"Issues"</h1>
                 <LiveBadge status=live/>
+                <SearchBar state/>
                 <button type="button" class="link shortcuts-hint" on:click=move |_| help.set(true)>"Shortcuts (?)"</button>
             </header>
-            <SearchBar state/>
-            <nav class="tabs" aria-label="Status">
-                {TABS
-                    .into_iter()
-                    .map(|(query, label)| {
-                        let href = move || state.with(|state| state.with_query(query.to_owned()).href());
-                        view! { <a href=href class:active=move || state.with(|state| state.query == query)>{label}</a> }
-                    })
-                    .collect_view()}
-            </nav>
+            <div class="tab-row">
+                <nav class="tabs" aria-label="Status">
+                    {TABS
+                        .into_iter()
+                        .map(|(query, label)| {
+                            let href = move || state.with(|state| state.with_query(query.to_owned()).href());
+                            view! { <a href=href class:active=move || state.with(|state| state.query == query)>{label}</a> }
+                        })
+                        .collect_view()}
+                </nav>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        total.await.ok().map(|total| view! { <p class="total">{counted(total.count as i64, "issue")}</p> })
+                    })}
+                </Transition>
+            </div>
             <FilterBar state projects/>
             <BulkBar selection shown=shown_status issues on_action=triage_selection/>
             <StatusLine status=outcome/>
@@ -258,8 +281,11 @@ pub fn IssueListPage() -> impl IntoView {
                         Ok(list) => {
                             complete.set(list.len() < PAGE);
                             issues.set(list);
+                            project_names.set(projects.await.ok().filter(|all| all.len() > 1).map(|all| {
+                                all.into_iter().map(|project| (project.id, project.name)).collect()
+                            }));
                             view! {
-                                <IssueTable issues selection cursor clock/>
+                                <IssueTable issues selection cursor clock columns empty/>
                                 <Show when=move || !complete.get()>
                                     <button type="button" class="load-more" disabled=move || loading_more.get() on:click=load_more>
                                         "Show more issues"
@@ -274,6 +300,28 @@ pub fn IssueListPage() -> impl IntoView {
             </Transition>
             <ShortcutsHelp open=help keys=SHORTCUTS/>
         </section>
+    }
+}
+
+/// What an empty list says: what is true of this search.
+fn empty_list(state: &ListState) -> (&'static str, String) {
+    let other_projects = if state.project.is_some() { ", or look in all projects" } else { "" };
+    match state.status_alone() {
+        Some(IssueStatus::Unresolved) => (
+            "No unresolved issues",
+            format!(
+                "Nothing is failing right now. Errors an SDK sends to a project's DSN show up here the \
+                 moment they arrive{}.",
+                if state.project.is_some() { "; other projects may have some" } else { "" }
+            ),
+        ),
+        Some(IssueStatus::Resolved) => {
+            ("No resolved issues", format!("Issues show up here once someone resolves them{other_projects}."))
+        }
+        Some(IssueStatus::Ignored) => {
+            ("No ignored issues", format!("Issues show up here once someone ignores them{other_projects}."))
+        }
+        None => ("No issues match", format!("No issue matches this search. Widen it{other_projects}.")),
     }
 }
 
