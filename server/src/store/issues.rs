@@ -24,12 +24,13 @@ pub async fn in_projects(
     sort: Sort,
     limit: u64,
 ) -> Result<Vec<IssueSummary>, DbErr> {
-    let mut query = issue::Entity::find().filter(condition);
-    if let Some(projects) = projects {
-        query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
-    }
     let column = super::search::sort_column(sort);
-    let rows = query.order_by_desc(column).order_by_desc(issue::Column::Id).limit(limit).all(db).await?;
+    let rows = matching(projects, condition)
+        .order_by_desc(column)
+        .order_by_desc(issue::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
     listed(db, rows).await
 }
 
@@ -39,11 +40,16 @@ pub async fn count_in_projects(
     projects: Option<&[i64]>,
     condition: Condition,
 ) -> Result<u64, DbErr> {
-    let mut query = issue::Entity::find().filter(condition);
-    if let Some(projects) = projects {
-        query = query.filter(issue::Column::ProjectId.is_in(projects.iter().copied()));
+    matching(projects, condition).count(db).await
+}
+
+/// The issues of the given projects (all when `None`) that meet `condition`.
+fn matching(projects: Option<&[i64]>, condition: Condition) -> Select<issue::Entity> {
+    let query = issue::Entity::find().filter(condition);
+    match projects {
+        Some(projects) => query.filter(issue::Column::ProjectId.is_in(projects.iter().copied())),
+        None => query,
     }
-    query.count(db).await
 }
 
 /// The issues of the given projects (all when `None`) among `ids`, or all of them with `status`.

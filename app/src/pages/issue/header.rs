@@ -75,14 +75,11 @@ pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoVi
 #[component]
 fn AssignSelect(state: IssueState) -> impl IntoView {
     let candidates = RwSignal::new(Vec::<Assignee>::new());
-    let loaded = StoredValue::new(false);
     let current = move || state.detail.with(|d| d.as_ref().and_then(|d| d.issue.assignee.clone()));
-    let load = move || {
-        if loaded.get_value() {
-            return;
-        }
-        loaded.set_value(true);
-        let Some(project) = state.detail.with_untracked(|d| d.as_ref().map(|d| d.issue.project_id)) else { return };
+    // Loaded once the issue (and so its project) is known; live updates leave the project as it is.
+    let project = Memo::new(move |_| state.detail.with(|d| d.as_ref().map(|d| d.issue.project_id)));
+    Effect::new(move |_| {
+        let Some(project) = project.get() else { return };
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Assignee>>(&format!("/api/0/projects/{project}/assignees/")).await {
                 Ok(list) => {
@@ -91,11 +88,6 @@ fn AssignSelect(state: IssueState) -> impl IntoView {
                 Err(err) => leptos::logging::warn!("could not list assignees: {err}"),
             }
         });
-    };
-    Effect::new(move |_| {
-        if state.detail.with(Option::is_some) {
-            load();
-        }
     });
     let options = move || {
         let mut list = candidates.get();

@@ -157,9 +157,8 @@ pub fn StatusBadge(#[prop(into)] issue: Signal<Option<IssueSummary>>) -> impl In
 #[component]
 fn SubstatusBadge(issue: Signal<Option<IssueSummary>>) -> impl IntoView {
     move || {
-        issue.with(|issue| issue.as_ref().and_then(|issue| issue.substatus)).map(|substatus| {
-            let label = substatus.as_str();
-            view! { <span class="status" data-status=label>{label}</span> }
-        })
+        issue
+            .with(|issue| issue.as_ref().is_some_and(|issue| issue.substatus.is_some()))
+            .then(|| view! { <StatusBadge issue/> })
     }
 }
