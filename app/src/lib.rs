@@ -6,7 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub use app_types::{alerts, event, matching, model, search, tags};
+pub use app_types::{alerts, event, matching, model, platform, search, tags};
 pub mod board;
 pub mod chart;
 mod components;
@@ -15,6 +15,8 @@ pub mod live;
 #[cfg(feature = "hydrate")]
 mod live_client;
 pub mod pages;
+#[cfg(feature = "hydrate")]
+mod scroll_memory;
 
 use components::layout::SignedIn;
 use leptos::prelude::*;
@@ -44,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "hydrate")]
+    scroll_memory::watch_traversals();
 
     view! {
         <Stylesheet id="leptos" href=concat!("/pkg/", env!("LEPTOS_OUTPUT_NAME"), ".css")/>

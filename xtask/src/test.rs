@@ -46,6 +46,7 @@ pub fn all(root: &Path) -> anyhow::Result<()> {
                 .arg(root.join(suite))
                 .env("FAULTLINE_BIN", &server)
                 .env("CHROMIUM_PATH", &chromium)
+                .env("FAULTLINE_TEST_PYTHON", &python)
                 .current_dir(root),
         )?;
     }

@@ -94,16 +94,16 @@ pub fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// A button that copies `text`, and says so.
+/// A button that copies `text` (as it is when clicked), and says so.
 #[component]
-pub fn CopyButton(text: String) -> impl IntoView {
+pub fn CopyButton(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let copied = RwSignal::new(false);
     view! {
         <button
             type="button"
             class="copy"
             on:click=move |_| {
-                copy_to_clipboard(&text);
+                text.with_untracked(|text| copy_to_clipboard(text));
                 copied.set(true);
             }
         >

@@ -1,4 +1,5 @@
 pub mod charts;
+pub mod connect;
 pub mod forms;
 pub mod layout;
 pub mod live_badge;

@@ -3,6 +3,7 @@
 
 use crate::api::{self, Method};
 use crate::chart::{ChartRange, ProjectChart};
+use crate::components::connect::{ConnectIfNew, Guide, guide};
 use crate::components::forms::{CopyButton, Field, Status, StatusLine, go_to, run};
 use crate::components::layout::{ErrorBox, window_title};
 use crate::dto::{
@@ -80,6 +81,7 @@ fn Project(
                 <h1>{project.name.clone()}</h1>
                 <span class="role">{format!("You are {}", project.role)}</span>
             </header>
+            <ConnectIfNew scope=Some(id)/>
             <ProjectOverview project=id chart/>
             <Keys project=id platform=project.platform.clone() is_admin keys version=keys_version/>
             <Members project=id is_admin members version=members_version/>
@@ -176,7 +178,7 @@ fn Key(
             });
         }
     };
-    let snippet = snippet(&platform, &key.dsn);
+    let Guide { install, code } = guide(&platform, &key.dsn);
     view! {
         <div class="key" data-active=key.active.to_string()>
             <div class="key-head">
@@ -188,9 +190,10 @@ fn Key(
                 <CopyButton text=key.dsn.clone()/>
             </div>
             <details class="snippet">
-                <summary>{format!("Set up the {} SDK", snippet.0)}</summary>
-                <pre><code>{snippet.1.clone()}</code></pre>
-                <CopyButton text=snippet.1/>
+                <summary>{format!("Set up the {} SDK", crate::platform::name(&platform))}</summary>
+                <pre><code>{install}</code></pre>
+                <pre><code>{code.clone()}</code></pre>
+                <CopyButton text=code/>
             </details>
             <Show when=move || is_admin>
                 <div class="actions">
@@ -201,26 +204,6 @@ fn Key(
         </div>
     }
     .into_any()
-}
-
-/// The SDK name and setup code for the platform.
-fn snippet(platform: &str, dsn: &str) -> (&'static str, String) {
-    match platform {
-        "javascript" | "node" => (
-            "JavaScript",
-            format!(
-                "import * as Sentry from \"@sentry/{}\";\n\nSentry.init({{ dsn: \"{dsn}\" }});",
-                if platform == "node" { "node" } else { "browser" }
-            ),
-        ),
-        "rust" => (
-            "Rust",
-            format!(
-                "let _guard = sentry::init((\n    \"{dsn}\",\n    sentry::ClientOptions {{ release: sentry::release_name!(), ..Default::default() }},\n));"
-            ),
-        ),
-        _ => ("Python", format!("import sentry_sdk\n\nsentry_sdk.init(dsn=\"{dsn}\")")),
-    }
 }
 
 #[component]

@@ -4,11 +4,9 @@ use crate::api::{self, Method};
 use crate::components::forms::{Field, Status, StatusLine, run};
 use crate::components::layout::{ErrorBox, me};
 use crate::dto::{NewProject, ProjectInfo};
+use crate::platform::{self, PLATFORMS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// The platforms a project can be for (the snippets it shows).
-pub const PLATFORMS: [&str; 6] = ["python", "javascript", "node", "rust", "go", "other"];
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -39,7 +37,7 @@ pub fn ProjectsPage() -> impl IntoView {
                                         .map(|project| view! {
                                             <tr class="project-row">
                                                 <td><a href=format!("/projects/{}", project.id)>{project.name}</a></td>
-                                                <td>{project.platform}</td>
+                                                <td>{platform::name(&project.platform).to_owned()}</td>
                                                 <td><span class="role">{project.role.to_string()}</span></td>
                                             </tr>
                                         })
@@ -100,7 +98,7 @@ pub fn PlatformSelect(value: RwSignal<String>) -> impl IntoView {
             <select name="platform" on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
                 {PLATFORMS
                     .into_iter()
-                    .map(|platform| view! { <option value=platform selected=move || value.get() == platform>{platform}</option> })
+                    .map(|(id, name)| view! { <option value=id selected=move || value.get() == id>{name}</option> })
                     .collect_view()}
             </select>
         </label>

@@ -61,6 +61,11 @@ impl Sort {
     }
 }
 
+/// Most issues one page of a list holds.
+pub const PAGE: u64 = 100;
+/// Most issues a list answers with `until` (every page through a cursor): ten pages.
+pub const UNTIL_MOST: u64 = 10 * PAGE;
+
 /// Where the next page of a sorted list starts: after the issue with this sort value and id
 /// (`<value>:<id>` in a URL). Stable while issues arrive: a new or busier issue sorts before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

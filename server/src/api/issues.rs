@@ -13,7 +13,7 @@ use crate::store::{issues, projects};
 use app::chart::ChartRange;
 use app::dto::{BulkTriage, IssueCount, IssueDetail, TriageAction, Updated};
 use app::model::{IssueStatus, IssueSummary, Role};
-use app::search::{Cursor, Query as SearchQuery, Sort, Term};
+use app::search::{Cursor, PAGE, Query as SearchQuery, Sort, Term, UNTIL_MOST};
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -22,9 +22,6 @@ use sea_orm::{ColumnTrait, Condition};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Most issues a list answers with.
-pub const PAGE: u64 = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -49,6 +46,9 @@ pub struct IssueFilter {
     pub ids: Option<String>,
     /// The page after the one that gave this cursor in its `Link: <…>; rel="next"` header.
     pub cursor: Option<String>,
+    /// Every issue from the first through the one this cursor names, at most 1,000: the pages a
+    /// list had shown before the one after `until`.
+    pub until: Option<String>,
 }
 
 impl IssueFilter {
@@ -70,11 +70,20 @@ impl IssueFilter {
             let cursor: Cursor = cursor.parse().map_err(ApiError::Invalid)?;
             condition = condition.add(search::after(self.sort(), cursor));
         }
+        if let Some(until) = &self.until {
+            let until: Cursor = until.parse().map_err(ApiError::Invalid)?;
+            condition = condition.add(search::after(self.sort(), until).not());
+        }
         Ok(condition)
     }
 
     fn sort(&self) -> Sort {
         self.sort.unwrap_or_default()
+    }
+
+    /// How many issues one answer holds.
+    fn limit(&self) -> u64 {
+        if self.until.is_some() { UNTIL_MOST } else { PAGE }
     }
 }
 
@@ -87,10 +96,10 @@ pub struct IssuePage {
 
 impl IssuePage {
     fn new(issues: Vec<IssueSummary>, filter: &IssueFilter, uri: &Uri) -> IssuePage {
-        let next = (issues.len() as u64 == PAGE).then(|| issues.last()).flatten().map(|last| {
+        let next = (issues.len() as u64 == filter.limit()).then(|| issues.last()).flatten().map(|last| {
             let cursor = filter.sort().cursor_after(last).to_string();
             let kept = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-                .filter(|(key, _)| key != "cursor")
+                .filter(|(key, _)| key != "cursor" && key != "until")
                 .collect::<Vec<_>>();
             let query = form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(kept)
@@ -136,7 +145,7 @@ pub async fn visible(
 ) -> Result<Vec<IssueSummary>, ApiError> {
     let projects = filtered_projects(state, principal, filter).await?;
     let condition = filter.condition(principal)?;
-    Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort(), PAGE).await?)
+    Ok(issues::in_projects(&state.db, projects.as_deref(), condition, filter.sort(), filter.limit()).await?)
 }
 
 /// How many issues of your projects match the filter, all pages together (the total above the
@@ -148,7 +157,7 @@ async fn count(
     principal: Principal,
     Params(filter): Params<IssueFilter>,
 ) -> Result<Json<IssueCount>, ApiError> {
-    let filter = IssueFilter { cursor: None, ..filter };
+    let filter = IssueFilter { cursor: None, until: None, ..filter };
     let projects = filtered_projects(&state, &principal, &filter).await?;
     let condition = filter.condition(&principal)?;
     Ok(Json(IssueCount { count: issues::count_in_projects(&state.db, projects.as_deref(), condition).await? }))
@@ -178,7 +187,7 @@ async fn for_project(
 ) -> Result<IssuePage, ApiError> {
     access::require(&state.db, &principal, id, Role::Viewer, "project").await?;
     let condition = filter.condition(&principal)?;
-    let issues = issues::in_projects(&state.db, Some(&[id]), condition, filter.sort(), PAGE).await?;
+    let issues = issues::in_projects(&state.db, Some(&[id]), condition, filter.sort(), filter.limit()).await?;
     Ok(IssuePage::new(issues, &filter, &uri))
 }
 

@@ -6,9 +6,10 @@ use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
 use crate::state::AppState;
 use crate::store::entities::project;
-use crate::store::projects::{self, PLATFORMS};
+use crate::store::projects;
 use app::dto::{DeleteConfirmation, NewProject, ProjectInfo, ProjectSettings, ProjectUpdate};
 use app::model::Role;
+use app::platform::{self, PLATFORMS};
 use axum::extract::State;
 use axum::response::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -128,9 +129,10 @@ async fn delete(
 }
 
 fn valid_platform(raw: &str) -> Result<String, ApiError> {
-    PLATFORMS
-        .iter()
-        .find(|platform| **platform == raw)
-        .map(|platform| (*platform).to_owned())
-        .ok_or_else(|| ApiError::Invalid(format!("platform is one of {}", PLATFORMS.join(", "))))
+    if platform::is_known(raw) {
+        Ok(raw.to_owned())
+    } else {
+        let ids: Vec<&str> = PLATFORMS.iter().map(|(id, _)| *id).collect();
+        Err(ApiError::Invalid(format!("platform is one of {}", ids.join(", "))))
+    }
 }

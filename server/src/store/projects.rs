@@ -9,9 +9,6 @@ use sea_orm::{
     QueryFilter, QueryOrder,
 };
 
-/// Platforms whose SDK snippets the dashboard shows.
-pub const PLATFORMS: [&str; 6] = ["python", "javascript", "node", "rust", "go", "other"];
-
 /// A project and the key its SDKs authenticate with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectWithKey {

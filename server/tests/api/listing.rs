@@ -57,6 +57,32 @@ async fn the_link_cursor_pages_through_every_issue_once_even_while_events_arrive
     assert_eq!(all, by_id, "equal times are ordered by id, newest first");
 }
 
+/// The `cursor` a next-page URL carries.
+fn cursor_of(next: &str) -> String {
+    let query = next.split_once('?').expect("a query").1;
+    form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "cursor").expect("a cursor").1.into_owned()
+}
+
+#[tokio::test]
+async fn until_answers_every_page_through_a_cursor_at_once() {
+    let app = spawn_app().await;
+    send_kinds(&app, 0..230, "error", Some("2026-11-20T10:00:00Z")).await;
+    let (first, next) = page(&app, "/api/0/issues/?sort=last_seen").await;
+    let second_cursor = cursor_of(next.as_deref().expect("a second page"));
+    let (second, next) = page(&app, next.as_deref().expect("a second page")).await;
+    let third_cursor = cursor_of(next.as_deref().expect("a third page"));
+
+    // What the dashboard asks for when its URL says it had shown the pages before the third.
+    let (through_second, more) = page(&app, &format!("/api/0/issues/?sort=last_seen&until={third_cursor}")).await;
+    assert_eq!(through_second, [first.clone(), second].concat(), "the first two pages, in order");
+    assert_eq!(more, None, "fewer than the limit of 1,000: no next page named");
+    let (through_first, _) = page(&app, &format!("/api/0/issues/?until={second_cursor}")).await;
+    assert_eq!(through_first, first);
+
+    let response = app.client.get(app.url("/api/0/issues/?until=1:x")).send().await.expect("list");
+    assert_eq!(response.status(), 422, "a bad cursor is refused, not ignored");
+}
+
 #[tokio::test]
 async fn every_sort_pages_without_repeating_an_issue() {
     let app = spawn_app().await;

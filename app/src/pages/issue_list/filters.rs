@@ -14,7 +14,8 @@ pub const ISSUES_PATH: &str = "/api/0/issues/";
 /// The search of a list opened without one.
 pub const DEFAULT_QUERY: &str = "is:unresolved";
 
-/// The list's search, order and project.
+/// The list's search, order and project. The URL may also carry the `cursor` of the last page
+/// "Show more issues" added ([`shown_after`]), which is not part of what is searched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListState {
     pub query: String,
@@ -48,6 +49,13 @@ impl ListState {
         format!("/{}", self.params().to_query_string())
     }
 
+    /// The dashboard URL showing this list through the page after `cursor`.
+    pub fn href_after(&self, cursor: Cursor) -> String {
+        let mut params = self.params();
+        params.insert("cursor", cursor.to_string());
+        format!("/{}", params.to_query_string())
+    }
+
     /// The API path of the list's page after `cursor`, or of those of `ids` that match.
     pub fn api_path(&self, cursor: Option<Cursor>, ids: &[i64]) -> String {
         let mut params = self.params();
@@ -57,6 +65,13 @@ impl ListState {
         if !ids.is_empty() {
             params.insert("ids", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
         }
+        format!("{ISSUES_PATH}{}", params.to_query_string())
+    }
+
+    /// The API path of every issue of the list from the first through the one `until` names.
+    pub fn until_path(&self, until: Cursor) -> String {
+        let mut params = self.params();
+        params.insert("until", until.to_string());
         format!("{ISSUES_PATH}{}", params.to_query_string())
     }
 
@@ -92,6 +107,11 @@ impl ListState {
     fn facet(&self, facet: Facet) -> String {
         self.parsed().ok().and_then(|query| query.facet(facet)).unwrap_or_default()
     }
+}
+
+/// Where the last page "Show more issues" added starts, from the list's URL.
+pub fn shown_after(params: &ParamsMap) -> Option<Cursor> {
+    params.get("cursor")?.parse().ok()
 }
 
 /// Goes to a list, as a new history entry.

@@ -1,11 +1,13 @@
 //! The issue list: rendered on the server, then kept current by the live socket. What it shows
 //! is a search (`is:unresolved` by default) with an order and a project, all in the URL; pages
-//! follow by cursor. Selection and bulk triage, keyboard shortcuts.
+//! follow by cursor, the last one shown in the URL too, so that Back from an issue finds the
+//! same rows (and scrolls back to where the user was). Selection and bulk triage, keyboard
+//! shortcuts.
 
 mod filters;
 mod table;
 
-use crate::api::{self, Method};
+use crate::api::{self, AppError, Method};
 use crate::components::forms::{Status, StatusLine, run};
 use crate::components::layout::ErrorBox;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
@@ -13,16 +15,16 @@ use crate::components::shortcuts::{ShortcutsHelp, on_key};
 use crate::components::triage::{TriageButtons, toggle_mine};
 use crate::dto::{BulkTriage, IssueCount, ProjectInfo, TriageAction, Updated};
 use crate::model::{IssueStatus, IssueSummary, counted, now};
-use filters::{FilterBar, ISSUES_PATH, ListState, SearchBar};
+use crate::search::{Cursor, PAGE, UNTIL_MOST};
+use filters::{FilterBar, ISSUES_PATH, ListState, SearchBar, shown_after};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::{BTreeMap, BTreeSet};
 pub use table::StatusBadge;
 use table::{Columns, IssueTable};
 
-/// Issues per page, as the API answers.
-const PAGE: usize = 100;
 /// How often, at most, changed issues are checked against the search while they keep changing.
 #[cfg(feature = "hydrate")]
 const RECHECK_MS: u32 = 200;
@@ -80,10 +82,10 @@ impl Selection {
 pub fn IssueListPage() -> impl IntoView {
     let url = use_query_map();
     let state = Memo::new(move |_| url.with(ListState::from_url));
-    let initial = Resource::new(
-        move || state.get(),
-        |state| async move { api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await },
-    );
+    // The cursor in the URL is read, not followed: "Show more issues" puts it there after
+    // showing its page.
+    let initial =
+        Resource::new(move || (state.get(), url.with_untracked(shown_after)), |(state, after)| shown(state, after));
     let projects = Resource::new(|| (), |_| async move { api::get::<Vec<ProjectInfo>>("/api/0/projects/").await });
     // The total above the list, asked again (at most every RECHECK_MS) when issues change.
     let recount = RwSignal::new(0u32);
@@ -109,7 +111,9 @@ pub fn IssueListPage() -> impl IntoView {
         status: Signal::derive(move || shown_status.get().is_none()),
     };
     let empty = Signal::derive(move || state.with(empty_list));
+    let scope = Signal::derive(move || state.with(|state| state.project));
 
+    let navigate = StoredValue::new_local(use_navigate());
     let load_more = move |_| {
         let state = state.get_untracked();
         let Some(after) = issues.with_untracked(|list| list.last().map(|last| state.sort.cursor_after(last))) else {
@@ -119,12 +123,14 @@ pub fn IssueListPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::get::<Vec<IssueSummary>>(&state.api_path(Some(after), &[])).await {
                 Ok(page) => {
-                    complete.try_set(page.len() < PAGE);
+                    complete.try_set(!full(&page));
                     issues.try_update(|list| {
                         for issue in page {
                             crate::board::place(list, issue, state.sort, true);
                         }
                     });
+                    let shown_here = NavigateOptions { replace: true, scroll: false, ..NavigateOptions::default() };
+                    navigate.try_with_value(|navigate| navigate(&state.href_after(after), shown_here));
                 }
                 Err(err) => {
                     outcome.try_set(Status::Failed(err.to_string()));
@@ -168,14 +174,16 @@ pub fn IssueListPage() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         check_changed();
     };
-    // After a reconnect or a bulk decision: the first page again, without the loading state.
+    // After a reconnect or a bulk decision: the pages shown again, without the loading state.
     let reload = move || {
         leptos::task::spawn_local(async move {
-            let Some(state) = state.try_get_untracked() else { return };
+            let (Some(state), Some(after)) = (state.try_get_untracked(), url.try_with_untracked(shown_after)) else {
+                return;
+            };
             recount.try_update(|n| *n += 1);
-            match api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await {
-                Ok(list) => {
-                    complete.try_set(list.len() < PAGE);
+            match shown(state, after).await {
+                Ok((list, done)) => {
+                    complete.try_set(done);
                     issues.try_set(list);
                 }
                 Err(err) => leptos::logging::warn!("could not refresh the issue list: {err}"),
@@ -218,7 +226,6 @@ pub fn IssueListPage() -> impl IntoView {
     // Another search (or back and forward) shows other issues: what was selected is not there.
     Effect::watch(move || state.get(), move |_, _, _| selection.clear(), false);
 
-    let navigate = use_navigate();
     let toggle_mine = toggle_mine();
     on_key(move |key| {
         let ids: Vec<i64> = issues.with_untracked(|list| list.iter().map(|issue| issue.id).collect());
@@ -230,7 +237,11 @@ pub fn IssueListPage() -> impl IntoView {
             ("?", _) => help.update(|open| *open = !*open),
             ("/", _) => focus_search(),
             ("Escape", _) => help.set(false),
-            ("Enter", Some(id)) => navigate(&format!("/issues/{id}"), Default::default()),
+            ("Enter", Some(id)) => {
+                #[cfg(feature = "hydrate")]
+                crate::scroll_memory::leaving();
+                navigate.with_value(|navigate| navigate(&format!("/issues/{id}"), Default::default()));
+            }
             ("x", Some(id)) => selection.toggle(id),
             ("r", Some(id)) => triage_one(id, TriageAction::Resolve),
             ("i", Some(id)) => triage_one(id, TriageAction::Ignore { until: crate::model::IgnoreUntil::Forever }),
@@ -248,7 +259,11 @@ pub fn IssueListPage() -> impl IntoView {
 
     view! {
         <Title text="Issues · Faultline"/>
-        <section class="page">
+        // A click that leaves the list (an issue, a project) notes where the user was on it.
+        <section class="page" on:click=move |_| {
+            #[cfg(feature = "hydrate")]
+            crate::scroll_memory::leaving();
+        }>
             <header class="page-header list-header">
                 <h1>"Issues"</h1>
                 <LiveBadge status=live/>
@@ -278,14 +293,16 @@ pub fn IssueListPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="placeholder">"Loading issues…"</p> }>
                 {move || Suspend::new(async move {
                     match initial.await {
-                        Ok(list) => {
-                            complete.set(list.len() < PAGE);
+                        Ok((list, done)) => {
+                            complete.set(done);
                             issues.set(list);
+                            #[cfg(feature = "hydrate")]
+                            Effect::new(move |_| crate::scroll_memory::returned());
                             project_names.set(projects.await.ok().filter(|all| all.len() > 1).map(|all| {
                                 all.into_iter().map(|project| (project.id, project.name)).collect()
                             }));
                             view! {
-                                <IssueTable issues selection cursor clock columns empty/>
+                                <IssueTable issues selection cursor clock columns empty scope/>
                                 <Show when=move || !complete.get()>
                                     <button type="button" class="load-more" disabled=move || loading_more.get() on:click=load_more>
                                         "Show more issues"
@@ -301,6 +318,32 @@ pub fn IssueListPage() -> impl IntoView {
             <ShortcutsHelp open=help keys=SHORTCUTS/>
         </section>
     }
+}
+
+/// Whether a page of issues is full, so that another may follow.
+fn full(page: &[IssueSummary]) -> bool {
+    page.len() as u64 == PAGE
+}
+
+/// The issues the list shows, and whether they are all that match: the first page or, once
+/// "Show more issues" has put the cursor of its last page in the URL, every page through that
+/// one (at most the API's `until` limit: then "Show more issues" goes on from there).
+async fn shown(state: ListState, after: Option<Cursor>) -> Result<(Vec<IssueSummary>, bool), AppError> {
+    let Some(after) = after else {
+        let first = api::get::<Vec<IssueSummary>>(&state.api_path(None, &[])).await?;
+        let complete = !full(&first);
+        return Ok((first, complete));
+    };
+    let mut rows = api::get::<Vec<IssueSummary>>(&state.until_path(after)).await?;
+    if rows.len() as u64 == UNTIL_MOST {
+        return Ok((rows, false));
+    }
+    let last = api::get::<Vec<IssueSummary>>(&state.api_path(Some(after), &[])).await?;
+    let complete = !full(&last);
+    for issue in last {
+        crate::board::place(&mut rows, issue, state.sort, true);
+    }
+    Ok((rows, complete))
 }
 
 /// What an empty list says: what is true of this search.

@@ -3,6 +3,7 @@
 
 use super::Selection;
 use crate::components::charts::Sparkline;
+use crate::components::connect::ConnectIfNew;
 use crate::model::{IssueSummary, absolute, counted, short_count, time_ago};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -25,6 +26,9 @@ pub fn IssueTable(
     columns: Columns,
     /// What to say when no issue matches.
     empty: Signal<(&'static str, String)>,
+    /// The list's project (all when `None`): while it has never received an event, an empty list
+    /// shows how to connect an app.
+    scope: Signal<Option<i64>>,
 ) -> impl IntoView {
     let all_selected = move || issues.with(|list| selection.covers(list));
     let toggle_all = move |_| {
@@ -44,6 +48,7 @@ pub fn IssueTable(
                         <h2>{heading}</h2>
                         <p>{text}</p>
                     </div>
+                    <ConnectIfNew scope=scope.get_untracked()/>
                 }
             }
         >
