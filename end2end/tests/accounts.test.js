@@ -62,7 +62,7 @@ test('setup, a project with its DSN, a first live error, and an invited teammate
   const dsn = (await owner.locator('.dsn-value').first().textContent()).trim();
   assert.match(dsn, /^http:\/\/[0-9a-f]{32}@127\.0\.0\.1:\d+\/\d+$/);
   await owner.locator('summary', { hasText: 'Python' }).click();
-  assert.match(await owner.locator('.snippet code').first().textContent(), /sentry_sdk\.init\(dsn="http:/);
+  assert.match(await owner.locator('.snippet code').last().textContent(), /sentry_sdk\.init\(dsn="http:/);
   await owner.screenshot({ path: join(screenshots, 'project.png'), fullPage: true });
 
   await owner.getByRole('link', { name: 'Issues' }).click();

@@ -106,18 +106,30 @@ fn test_event(dsn: &str) -> Option<String> {
 /// page around it renders without waiting for it.
 #[component]
 pub fn ConnectIfNew(scope: Option<i64>) -> impl IntoView {
-    let waiting = LocalResource::new(move || async move {
-        let scope_query = scope.map(|id| format!("&project={id}")).unwrap_or_default();
-        if api::get::<IssueCount>(&format!("/api/0/issues/count/?query={scope_query}")).await?.count > 0 {
-            return Ok(Vec::new());
-        }
-        let projects = api::get::<Vec<ProjectInfo>>("/api/0/projects/").await?;
-        Ok::<_, api::AppError>(projects.into_iter().filter(|project| scope.is_none_or(|id| id == project.id)).collect())
+    // Filled by an effect, which runs in the browser only.
+    let waiting = RwSignal::new(Vec::<ProjectInfo>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            match new_projects(scope).await {
+                Ok(projects) => _ = waiting.try_set(projects),
+                Err(err) => leptos::logging::warn!("could not tell whether events arrived: {err}"),
+            }
+        });
     });
     move || {
-        let projects = waiting.with(|loaded| loaded.as_ref().and_then(|result| result.as_ref().ok()).cloned())?;
+        let projects = waiting.get();
         (!projects.is_empty()).then(|| view! { <ConnectPanel projects/> })
     }
+}
+
+/// The projects of `scope` when none of them has an issue yet; none otherwise.
+async fn new_projects(scope: Option<i64>) -> Result<Vec<ProjectInfo>, api::AppError> {
+    let scope_query = scope.map(|id| format!("&project={id}")).unwrap_or_default();
+    if api::get::<IssueCount>(&format!("/api/0/issues/count/?query={scope_query}")).await?.count > 0 {
+        return Ok(Vec::new());
+    }
+    let projects = api::get::<Vec<ProjectInfo>>("/api/0/projects/").await?;
+    Ok(projects.into_iter().filter(|project| scope.is_none_or(|id| id == project.id)).collect())
 }
 
 /// The guide for one of `projects` (a choice when there are several), waiting for their first

@@ -50,6 +50,7 @@ impl ListState {
     }
 
     /// The dashboard URL showing this list through the page after `cursor`.
+    #[cfg(feature = "hydrate")]
     pub fn href_after(&self, cursor: Cursor) -> String {
         let mut params = self.params();
         params.insert("cursor", cursor.to_string());

@@ -19,7 +19,6 @@ use crate::search::{Cursor, PAGE, UNTIL_MOST};
 use filters::{FilterBar, ISSUES_PATH, ListState, SearchBar, shown_after};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::{BTreeMap, BTreeSet};
 pub use table::StatusBadge;
@@ -113,6 +112,9 @@ pub fn IssueListPage() -> impl IntoView {
     let empty = Signal::derive(move || state.with(empty_list));
     let scope = Signal::derive(move || state.with(|state| state.project));
 
+    // Local to the browser's one thread: on the server nothing navigates, and a local value
+    // must not be dropped on another thread.
+    #[cfg(feature = "hydrate")]
     let navigate = StoredValue::new_local(use_navigate());
     let load_more = move |_| {
         let state = state.get_untracked();
@@ -129,8 +131,12 @@ pub fn IssueListPage() -> impl IntoView {
                             crate::board::place(list, issue, state.sort, true);
                         }
                     });
-                    let shown_here = NavigateOptions { replace: true, scroll: false, ..NavigateOptions::default() };
-                    navigate.try_with_value(|navigate| navigate(&state.href_after(after), shown_here));
+                    #[cfg(feature = "hydrate")]
+                    navigate.try_with_value(|navigate| {
+                        let shown_here =
+                            leptos_router::NavigateOptions { replace: true, scroll: false, ..Default::default() };
+                        navigate(&state.href_after(after), shown_here)
+                    });
                 }
                 Err(err) => {
                     outcome.try_set(Status::Failed(err.to_string()));
@@ -226,6 +232,7 @@ pub fn IssueListPage() -> impl IntoView {
     // Another search (or back and forward) shows other issues: what was selected is not there.
     Effect::watch(move || state.get(), move |_, _, _| selection.clear(), false);
 
+    let open = use_navigate();
     let toggle_mine = toggle_mine();
     on_key(move |key| {
         let ids: Vec<i64> = issues.with_untracked(|list| list.iter().map(|issue| issue.id).collect());
@@ -240,7 +247,7 @@ pub fn IssueListPage() -> impl IntoView {
             ("Enter", Some(id)) => {
                 #[cfg(feature = "hydrate")]
                 crate::scroll_memory::leaving();
-                navigate.with_value(|navigate| navigate(&format!("/issues/{id}"), Default::default()));
+                open(&format!("/issues/{id}"), Default::default());
             }
             ("x", Some(id)) => selection.toggle(id),
             ("r", Some(id)) => triage_one(id, TriageAction::Resolve),
