@@ -14,6 +14,7 @@ import {
   signedInContext,
   startServer,
   useBrowser,
+  watchedPage,
 } from './support.js';
 
 let browser;
@@ -71,10 +72,7 @@ test('the list is dense on a wide screen and every page fits a phone', async () 
 
     // 1400 × 900: one line per title, the project named, 15 or more rows on the screen.
     const context = await signedInContext(browser, server, cookie);
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    const { page, problems } = await watchedPage(context);
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(`${server.url}/`);
     await hydrated(page);

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hydrated, sendError, setupOwner, signedInContext, startServer, useBrowser } from './support.js';
+import { hydrated, sendError, setupOwner, signedInContext, startServer, useBrowser, watchedPage } from './support.js';
 
 let browser;
 useBrowser((opened) => {
@@ -20,10 +20,7 @@ test('Back from an issue found through "Show more issues" shows the same rows, s
     for (let n = 0; n < 150; n++) await sendError(server, { type: `Kind${n}Error`, value: `failure number ${n}` });
 
     const context = await signedInContext(browser, server, cookie);
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    const { page, problems } = await watchedPage(context);
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(`${server.url}/`);
     await hydrated(page);

@@ -228,15 +228,20 @@ export async function hydrated(page) {
   await page.locator('body[data-hydrated]').waitFor({ timeout: 20_000 });
 }
 
-/// Opens `path` in a new context signed in with `cookie`, and waits until the page is hydrated
-/// and its live socket is open (the badge says "live"). Collects the page's errors in `problems`
-/// and marks the page, so that `notReloaded` can tell it was never reloaded.
-export async function openLive(browser, server, cookie, path = '/') {
-  const context = await signedInContext(browser, server, cookie);
+/// A new page of `context` whose uncaught errors and console errors are collected in `problems`.
+export async function watchedPage(context) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  return { page, problems };
+}
+
+/// Opens `path` in a new context signed in with `cookie`, and waits until the page is hydrated
+/// and its live socket is open (the badge says "live"). Collects the page's errors in `problems`
+/// and marks the page, so that `notReloaded` can tell it was never reloaded.
+export async function openLive(browser, server, cookie, path = '/') {
+  const { page, problems } = await watchedPage(await signedInContext(browser, server, cookie));
   await page.goto(`${server.url}${path}`);
   await page.locator('.live-badge[data-state="live"]').waitFor({ timeout: 15_000 });
   await page.evaluate(() => {

@@ -10,13 +10,13 @@ use crate::platform::{self, PLATFORMS};
 use leptos::prelude::*;
 
 /// How one platform's SDK is set up: what installs it and the code that starts it.
-pub struct Guide {
-    pub install: &'static str,
-    pub code: String,
+struct Guide {
+    install: &'static str,
+    code: String,
 }
 
 /// The setup of the platform's SDK (the generic one for a platform without its own) with `dsn`.
-pub fn guide(platform: &str, dsn: &str) -> Guide {
+fn guide(platform: &str, dsn: &str) -> Guide {
     let python = |install, before: &str, after: &str| Guide {
         install,
         code: format!("import sentry_sdk\n{before}\nsentry_sdk.init(dsn=\"{dsn}\")\n{after}"),
@@ -180,7 +180,7 @@ pub fn ConnectPanel(projects: Vec<ProjectInfo>) -> impl IntoView {
                     loaded.as_ref()?.as_ref().ok().map(|keys| keys.iter().find(|key| key.active).map(|key| key.dsn.clone()))
                 })?;
                 Some(match dsn {
-                    Some(dsn) => view! { <Steps platform=chosen dsn/> }.into_any(),
+                    Some(dsn) => view! { <Steps platform=chosen.into() dsn/> }.into_any(),
                     None => view! {
                         <p class="muted">"This project has no active DSN key: an admin adds one under DSN keys on its page."</p>
                     }.into_any(),
@@ -191,9 +191,10 @@ pub fn ConnectPanel(projects: Vec<ProjectInfo>) -> impl IntoView {
     }
 }
 
-/// Install, then start: the chosen platform's two steps with this DSN, each with a copy button.
+/// Install, then start: the platform's two steps with this DSN, each with a copy button (also
+/// under each DSN key of a project's page).
 #[component]
-fn Steps(platform: RwSignal<String>, dsn: String) -> impl IntoView {
+pub fn Steps(platform: Signal<String>, dsn: String) -> impl IntoView {
     let shown = Memo::new(move |_| {
         let Guide { install, code } = platform.with(|platform| guide(platform, &dsn));
         (install.to_owned(), code)
@@ -254,9 +255,7 @@ fn follow_first_event(projects: Vec<i64>, arrived: RwSignal<Option<IssueSummary>
         let watched = projects.clone();
         crate::live_client::follow(status, move |heard| match heard {
             Heard::Change(LiveChange::IssueCreated { issue }) if watched.contains(&issue.project_id) => {
-                if arrived.get_untracked().is_none() {
-                    arrived.set(Some(issue));
-                }
+                first_of(arrived, issue);
             }
             Heard::Missed => {
                 let path = format!("/api/0/issues/?query={scope}");
@@ -265,11 +264,17 @@ fn follow_first_event(projects: Vec<i64>, arrived: RwSignal<Option<IssueSummary>
                     if let Ok(list) = api::get::<Vec<IssueSummary>>(&path).await
                         && let Some(issue) = list.into_iter().find(|issue| projects.contains(&issue.project_id))
                     {
-                        arrived.try_update(|first| _ = first.get_or_insert(issue));
+                        first_of(arrived, issue);
                     }
                 });
             }
             Heard::Change(_) => {}
         });
     }
+}
+
+/// Keeps the first issue that arrived: a later one does not replace its link.
+#[cfg(feature = "hydrate")]
+fn first_of(arrived: RwSignal<Option<IssueSummary>>, issue: IssueSummary) {
+    arrived.try_update(|first| _ = first.get_or_insert(issue));
 }

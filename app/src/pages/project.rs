@@ -3,7 +3,7 @@
 
 use crate::api::{self, Method};
 use crate::chart::{ChartRange, ProjectChart};
-use crate::components::connect::{ConnectIfNew, Guide, guide};
+use crate::components::connect::{ConnectIfNew, Steps};
 use crate::components::forms::{CopyButton, Field, Status, StatusLine, go_to, run};
 use crate::components::layout::{ErrorBox, window_title};
 use crate::dto::{
@@ -178,7 +178,6 @@ fn Key(
             });
         }
     };
-    let Guide { install, code } = guide(&platform, &key.dsn);
     view! {
         <div class="key" data-active=key.active.to_string()>
             <div class="key-head">
@@ -191,9 +190,7 @@ fn Key(
             </div>
             <details class="snippet">
                 <summary>{format!("Set up the {} SDK", crate::platform::name(&platform))}</summary>
-                <pre><code>{install}</code></pre>
-                <pre><code>{code.clone()}</code></pre>
-                <CopyButton text=code/>
+                <Steps platform=Signal::stored(platform.clone()) dsn=key.dsn.clone()/>
             </details>
             <Show when=move || is_admin>
                 <div class="actions">
