@@ -67,6 +67,15 @@ pub struct ProjectSettings {
     pub sensitive_fields: Vec<String>,
     pub safe_fields: Vec<String>,
     pub filter_browser_extensions: bool,
+    /// The project's own stack trace rules in Sentry's syntax, one per line, applied after the
+    /// built-in ones.
+    pub stack_rules: String,
+    /// Faultline's built-in rules, in the same syntax (read only).
+    #[serde(default)]
+    pub builtin_stack_rules: String,
+    /// Until when events are also grouped as before the rules last changed, so that no issue
+    /// splits: an event joins an issue of either grouping.
+    pub grouping_transition_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +96,7 @@ pub struct ProjectUpdate {
     pub sensitive_fields: Option<Vec<String>>,
     pub safe_fields: Option<Vec<String>>,
     pub filter_browser_extensions: Option<bool>,
+    pub stack_rules: Option<String>,
 }
 
 /// Deleting a project asks for its name, to be sure.

@@ -17,6 +17,7 @@ use serde_json::Value;
 use server::config::Settings;
 use server::ingest::{normalize, pipeline};
 use server::startup::Application;
+use server::store::projects::IngestSettings;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -137,8 +138,8 @@ async fn seed() -> anyhow::Result<()> {
         tasks.spawn(async move {
             let _permit = permit;
             let payload = serde_json::to_vec(&json)?;
-            let normalized = normalize::event(&payload, None, None, received)?;
-            let new = pipeline::prepare(project, &normalized, Vec::new())?;
+            let mut normalized = normalize::event(&payload, None, None, received)?;
+            let new = pipeline::prepare(project, &mut normalized, &IngestSettings::default(), Vec::new())?;
             writer.store(Box::new(new)).await.map_err(anyhow::Error::from)
         });
         while let Some(done) = tasks.try_join_next() {

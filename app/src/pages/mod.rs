@@ -6,4 +6,5 @@ pub mod project;
 pub mod project_alerts;
 pub mod project_overview;
 pub mod projects;
+pub mod stack_rules;
 pub mod users;

@@ -1,5 +1,5 @@
 //! A project: its overview charts, its DSN keys with SDK snippets, its members, its alerts, and
-//! (for admins) its settings and deletion.
+//! (for admins) its settings, stack trace rules and deletion.
 
 use crate::api::{self, Method};
 use crate::chart::{ChartRange, ProjectChart};
@@ -14,6 +14,7 @@ use crate::model::Role;
 use crate::pages::project_alerts::Alerts;
 use crate::pages::project_overview::{ProjectOverview, chart_resource};
 use crate::pages::projects::PlatformSelect;
+use crate::pages::stack_rules::StackRules;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -331,7 +332,11 @@ fn Settings(project: i64, settings: Loaded<ProjectSettings>) -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => view! { <SettingsForm project settings/> }.into_any(),
+                    Ok(settings) => view! {
+                        <SettingsForm project settings=settings.clone()/>
+                        <StackRules project settings/>
+                    }
+                    .into_any(),
                     Err(err) => view! { <ErrorBox err/> }.into_any(),
                 }
             })}
@@ -360,6 +365,7 @@ fn SettingsForm(project: i64, settings: ProjectSettings) -> impl IntoView {
             sensitive_fields: Some(lines(sensitive.get_untracked())),
             safe_fields: Some(lines(safe.get_untracked())),
             filter_browser_extensions: Some(filter.get_untracked()),
+            stack_rules: None,
         };
         run(
             status,

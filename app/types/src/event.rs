@@ -115,11 +115,14 @@ impl Event {
     }
 
     /// Where it happened: the SDK's culprit or transaction, else `module in function` of the
-    /// innermost in-app frame (or innermost frame) of the crash stack trace.
+    /// innermost in-app frame of the crash stack trace; without one, of the innermost frame not
+    /// known to be a library's (an SDK that marks only library frames), else of the innermost.
     pub fn culprit(&self) -> String {
         let from_stack = || {
             let frames = &self.crash_stacktrace()?.frames;
-            let frame = frames.iter().rev().find(|frame| frame.in_app == Some(true)).or(frames.last())?;
+            let innermost = |app: fn(Option<bool>) -> bool| frames.iter().rev().find(|frame| app(frame.in_app));
+            let frame =
+                innermost(|app| app == Some(true)).or_else(|| innermost(|app| app.is_none())).or(frames.last())?;
             let place = frame.module.as_deref().or(frame.filename.as_deref()).or(frame.abs_path.as_deref());
             Some(match (place, frame.function.as_deref()) {
                 (Some(place), Some(function)) => format!("{place} in {function}"),
@@ -357,6 +360,15 @@ mod tests {
             {"module": "requests.api", "function": "post", "in_app": false}
         ]}}]}));
         assert_eq!(e.culprit(), "app.payments in charge");
+        let unmarked = event(json!({"exceptions": [{"type": "E", "stacktrace": {"frames": [
+            {"module": "shop", "function": "total"},
+            {"module": "core::panicking", "function": "panic_fmt", "in_app": false}
+        ]}}]}));
+        assert_eq!(unmarked.culprit(), "shop in total", "not a library's frame");
+        let libraries = event(json!({"exceptions": [{"type": "E", "stacktrace": {"frames": [
+            {"function": "a", "in_app": false}, {"function": "b", "in_app": false}
+        ]}}]}));
+        assert_eq!(libraries.culprit(), "b");
         let with_transaction = event(json!({"transaction": "/checkout"}));
         assert_eq!(with_transaction.culprit(), "/checkout");
     }

@@ -326,6 +326,34 @@ pub struct EventDetail {
     pub neighbors: EventNeighbors,
 }
 
+/// Why an event is in its issue: each way of grouping it, its hash and what made that hash,
+/// and whether the issue owns the hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupingInfo {
+    /// The grouping the issue was opened with.
+    pub version: String,
+    /// The fingerprint the SDK set, if any.
+    pub fingerprint: Option<Vec<String>>,
+    pub variants: Vec<GroupingVariant>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupingVariant {
+    /// `app` (in-app frames), `system` (all frames), `default` (the message),
+    /// `custom-fingerprint`, `checksum`, `fallback`.
+    pub name: String,
+    /// `None` when nothing contributes.
+    pub hash: Option<String>,
+    /// Whether this issue owns the hash.
+    pub of_this_issue: bool,
+    /// The values hashed, in order: modules, functions, context lines, types, messages.
+    pub values: Vec<String>,
+    /// Why the variant does not contribute, when it does not.
+    pub hint: Option<String>,
+}
+
 /// Ids of the events to step to from one event of an issue; `None` at either end.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,6 +1,6 @@
 //! The tags an event is counted under on its issue, as Sentry derives them: the SDK's own tags,
-//! plus environment, release, level, the user, browser, OS, runtime and device from the event's
-//! fields and contexts. The issue page shows each key's value distribution.
+//! plus environment, release, level, the user (and its id, email and username, to search by),
+//! browser, OS, runtime and device from the event's fields and contexts. The issue page shows each key's value distribution.
 
 use crate::event::{Event, Object};
 use serde_json::Value;
@@ -36,6 +36,9 @@ pub fn of(event: &Event) -> Vec<(String, String)> {
     add("release", event.release.clone());
     add("level", Some(event.level.as_str().to_owned()));
     add("user", user_key(event));
+    for field in ["id", "email", "username"] {
+        add(&format!("user.{field}"), event.user.as_ref().and_then(|user| user.get(field)).and_then(text));
+    }
     add("server_name", event.server_name.clone());
     add("transaction", event.transaction.clone());
     add("url", event.request.as_ref().and_then(|request| request.get("url")).and_then(text));
@@ -45,7 +48,7 @@ pub fn of(event: &Event) -> Vec<(String, String)> {
         add(&format!("{context}.name"), context_of.and_then(|fields| fields.get("name")).and_then(text));
     }
     let device = event.contexts.get("device").and_then(Value::as_object);
-    add("device", device.and_then(|fields| fields.get("model")).and_then(text));
+    add("device", device.and_then(|fields| fields.get("model").or_else(|| fields.get("family"))).and_then(text));
     let mechanism = event.main_exception().and_then(|exception| exception.mechanism.as_ref());
     add("handled", mechanism.and_then(|m| m.handled).map(|handled| if handled { "yes" } else { "no" }.to_owned()));
     add("mechanism", mechanism.and_then(|m| m.ty.clone()));
@@ -114,6 +117,7 @@ mod tests {
         assert_eq!(value("release"), Some("shop@1.2"));
         assert_eq!(value("level"), Some("error"));
         assert_eq!(value("user"), Some("id:7"));
+        assert_eq!((value("user.id"), value("user.email")), (Some("7"), None));
         assert_eq!(value("browser"), Some("Chrome 120.0"));
         assert_eq!(value("browser.name"), Some("Chrome"));
         assert_eq!(value("os"), Some("Linux"));

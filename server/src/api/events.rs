@@ -4,9 +4,12 @@ use super::ApiError;
 use super::download::download;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
+use crate::ingest::fingerprint;
+use crate::ingest::stack_rules::{BUILTIN, StackRules};
 use crate::state::AppState;
-use crate::store::{events, issues};
-use app::model::{EventDetail, EventSummary, Role};
+use crate::store::entities::issue;
+use crate::store::{events, issues, projects};
+use app::model::{EventDetail, EventSummary, GroupingInfo, Role};
 use axum::extract::State;
 use axum::response::{Json, Response};
 use protocol::ids::ProjectId;
@@ -19,16 +22,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(for_issue))
         .routes(routes!(latest))
         .routes(routes!(of_issue))
+        .routes(routes!(grouping))
         .routes(routes!(detail))
         .routes(routes!(raw))
         .routes(routes!(attachment))
 }
 
-/// The issue's project, when the caller may read it.
-async fn issue_project(state: &AppState, principal: &Principal, issue_id: i64) -> Result<ProjectId, ApiError> {
+/// The issue, when the caller may read it.
+async fn readable_issue(state: &AppState, principal: &Principal, issue_id: i64) -> Result<issue::Model, ApiError> {
     let issue = issues::get(&state.db, issue_id).await?.ok_or(ApiError::NotFound("issue"))?;
     access::require(&state.db, principal, issue.project_id, Role::Viewer, "issue").await?;
-    Ok(ProjectId::from_db(issue.project_id))
+    Ok(issue)
+}
+
+/// The issue's project, when the caller may read it.
+async fn issue_project(state: &AppState, principal: &Principal, issue_id: i64) -> Result<ProjectId, ApiError> {
+    Ok(ProjectId::from_db(readable_issue(state, principal, issue_id).await?.project_id))
+}
+
+/// The event with this id, when it is one of the issue's.
+async fn event_of(
+    state: &AppState,
+    project: ProjectId,
+    issue_id: i64,
+    event_id: &str,
+) -> Result<EventDetail, ApiError> {
+    let detail = events::detail(&state.db, project, event_id).await?;
+    detail.filter(|detail| detail.issue_id == issue_id).ok_or(ApiError::NotFound("event"))
 }
 
 async fn readable_project(state: &AppState, principal: &Principal, project: i64) -> Result<ProjectId, ApiError> {
@@ -68,8 +88,28 @@ async fn of_issue(
     Id((id, event_id)): Id<(i64, String)>,
 ) -> Result<Json<EventDetail>, ApiError> {
     let project = issue_project(&state, &principal, id).await?;
-    let detail = events::detail(&state.db, project, &event_id).await?.filter(|detail| detail.issue_id == id);
-    detail.map(Json).ok_or(ApiError::NotFound("event"))
+    Ok(Json(event_of(&state, project, id, &event_id).await?))
+}
+
+/// Why the event is in the issue: each way of grouping it (with the project's stack trace rules
+/// as they are now), its hash and what made it, and which hashes the issue owns.
+#[utoipa::path(get, path = "/api/0/issues/{id}/events/{event_id}/grouping/", tag = "events",
+    responses((status = 200, body = GroupingInfo), (status = 404)))]
+async fn grouping(
+    State(state): State<AppState>,
+    principal: Principal,
+    Id((id, event_id)): Id<(i64, String)>,
+) -> Result<Json<GroupingInfo>, ApiError> {
+    let issue = readable_issue(&state, &principal, id).await?;
+    let event = event_of(&state, ProjectId::from_db(issue.project_id), id, &event_id).await?.event;
+    let project = projects::get(&state.db, issue.project_id).await?.ok_or(ApiError::NotFound("project"))?;
+    let own = StackRules::parse(&project.stack_rules).unwrap_or_default();
+    let owned = issues::hashes(&state.db, issue.project_id, id).await?;
+    let mut variants = fingerprint::explained(&event, &[&*BUILTIN, &own]);
+    for variant in &mut variants {
+        variant.of_this_issue = variant.hash.as_ref().is_some_and(|hash| owned.contains(hash));
+    }
+    Ok(Json(GroupingInfo { version: issue.grouping_version, fingerprint: event.fingerprint, variants }))
 }
 
 /// An issue's newest event, whole.

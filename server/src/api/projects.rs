@@ -4,6 +4,9 @@ use super::extract::{Body, Id};
 use super::fields;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
+use crate::ingest::GROUPING_TRANSITION;
+use crate::ingest::fingerprint::GROUPING_VERSION;
+use crate::ingest::stack_rules::{self, StackRules};
 use crate::state::AppState;
 use crate::store::entities::project;
 use crate::store::projects;
@@ -54,7 +57,7 @@ async fn create(
     let mut row = projects::get(&state.db, created.project_id.get()).await?.ok_or(ApiError::NotFound("project"))?;
     if let Some(platform) = body.platform {
         let update = ProjectUpdate { platform: Some(valid_platform(&platform)?), ..ProjectUpdate::default() };
-        row = projects::update(&state.db, row, &update).await?;
+        row = change(&state, row, &update).await?;
     }
     Ok(Json(info(row, Role::Admin)))
 }
@@ -82,10 +85,21 @@ async fn settings(
 ) -> Result<Json<ProjectSettings>, ApiError> {
     access::require(&state.db, &principal, id, Role::Admin, "project").await?;
     let row = projects::get(&state.db, id).await?.ok_or(ApiError::NotFound("project"))?;
-    Ok(Json(projects::settings(&row)))
+    Ok(Json(settings_of(&row)))
 }
 
-/// Renames the project, sets its platform, allowed origins and data scrubbing (admin).
+fn settings_of(row: &project::Model) -> ProjectSettings {
+    ProjectSettings { builtin_stack_rules: stack_rules::BUILTIN_TEXT.to_owned(), ..projects::settings(row) }
+}
+
+/// Stores the update; new stack trace rules begin a transition from the grouping before them.
+async fn change(state: &AppState, row: project::Model, update: &ProjectUpdate) -> Result<project::Model, ApiError> {
+    let until = chrono::Utc::now() + GROUPING_TRANSITION;
+    Ok(projects::update(&state.db, row, update, GROUPING_VERSION, until).await?)
+}
+
+/// Renames the project, sets its platform, allowed origins, data scrubbing and stack trace
+/// rules (admin). A rule that does not parse answers 422 with its line.
 #[utoipa::path(patch, path = "/api/0/projects/{id}/", tag = "projects", request_body = ProjectUpdate,
     responses((status = 200, body = ProjectSettings), (status = 403), (status = 404), (status = 422)))]
 async fn update(
@@ -102,9 +116,12 @@ async fn update(
     if let Some(platform) = &body.platform {
         body.platform = Some(valid_platform(platform)?);
     }
-    let updated = projects::update(&state.db, row, &body).await?;
+    if let Some(rules) = &body.stack_rules {
+        StackRules::parse(rules).map_err(|err| ApiError::Invalid(format!("stack trace rules, {err}")))?;
+    }
+    let updated = change(&state, row, &body).await?;
     state.ingest_keys.forget();
-    Ok(Json(projects::settings(&updated)))
+    Ok(Json(settings_of(&updated)))
 }
 
 /// Deletes the project with everything in it (admin); the body must repeat its name.

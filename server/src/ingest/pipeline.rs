@@ -1,9 +1,9 @@
 //! The pipeline: an event payload as received becomes what the store keeps. `normalize` →
-//! `scrub` → the inbound `filters` → `fingerprint` → [`prepare`] (title, culprit, tags, the
-//! affected user, the compressed payload). Work on values only: no HTTP, no state, no database.
+//! `scrub` → contexts from the `user_agent` → the inbound `filters` → [`prepare`] (`grouping`: the stack trace rules and the
+//! fingerprint; title, culprit, tags, the affected user, the compressed payload). Work on values only: no HTTP, no state, no database.
 
 use super::error::IngestError;
-use super::{filters, fingerprint, normalize, scrub};
+use super::{filters, grouping, normalize, scrub, user_agent};
 use crate::store::new_event::{self, NewAttachment, NewEvent};
 use crate::store::projects::IngestSettings;
 use app::event::Event;
@@ -40,27 +40,31 @@ pub fn process(
     let mut event = normalize::event(received.payload, received.event_id, received.sent_at, received.received)
         .map_err(|err| IngestError::InvalidEvent(err.to_string()))?;
     scrub::event(&mut event, settings);
+    user_agent::fill_contexts(&mut event);
     if settings.filter_browser_extensions
         && let Some(filter) = filters::browser_extension(&event)
     {
         tracing::debug!(filter, event_id = %event.event_id, "event filtered");
         return Ok(Processed::Filtered(event.event_id));
     }
-    let new = prepare(project_id, &event, received.attachments).map_err(|err| {
+    let new = prepare(project_id, &mut event, settings, received.attachments).map_err(|err| {
         tracing::error!("encoding an event failed: {err}");
         IngestError::StorageUnavailable
     })?;
     Ok(Processed::Store(Box::new(new)))
 }
 
-/// What the store keeps of a normalized (and scrubbed) event: its issue's hashes, the fields the
-/// issue and its counters take, and the compressed payload.
+/// What the store keeps of a normalized (and scrubbed) event: its issue's hashes (its frames
+/// marked by the project's stack trace rules), the fields the issue and its counters take, and
+/// the compressed payload.
 pub fn prepare(
     project_id: ProjectId,
-    event: &Event,
+    event: &mut Event,
+    settings: &IngestSettings,
     attachments: Vec<NewAttachment>,
 ) -> Result<NewEvent, std::io::Error> {
-    let grouping = fingerprint::group(event);
+    let grouping = grouping::apply(event, settings);
+    let event = &*event;
     Ok(NewEvent {
         project_id,
         event_id: event.event_id.clone(),

@@ -1,6 +1,6 @@
 //! Reading issues for the dashboard and the API.
 
-use super::entities::{issue, issue_hour, issue_tag, user};
+use super::entities::{issue, issue_hash, issue_hour, issue_tag, user};
 use app::chart::ChartRange;
 use app::dto::{HourCount, TagValue, TagValues};
 use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
@@ -81,6 +81,18 @@ pub fn ignore_over(now: DateTime<Utc>) -> Select<issue::Entity> {
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<issue::Model>, DbErr> {
     issue::Entity::find_by_id(id).one(db).await
+}
+
+/// The grouping hashes that lead to the issue (of the project's, by their index).
+pub async fn hashes(db: &impl ConnectionTrait, project_id: i64, id: i64) -> Result<Vec<String>, DbErr> {
+    issue_hash::Entity::find()
+        .select_only()
+        .column(issue_hash::Column::Hash)
+        .filter(issue_hash::Column::ProjectId.eq(project_id))
+        .filter(issue_hash::Column::IssueId.eq(id))
+        .into_tuple::<String>()
+        .all(db)
+        .await
 }
 
 /// The rows as the dashboard shows them, with their assignees' emails.

@@ -2,7 +2,7 @@
 
 use super::entities::{project, project_key};
 use app::dto::{KeyInfo, ProjectSettings, ProjectUpdate};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use protocol::ids::{ProjectId, PublicKey};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
@@ -35,6 +35,19 @@ pub struct IngestSettings {
     /// Field names never scrubbed.
     pub safe_fields: Vec<String>,
     pub filter_browser_extensions: bool,
+    /// The project's own stack trace rules, as written.
+    pub stack_rules: String,
+    /// How events were grouped before the rules last changed, while that still counts.
+    pub previous_grouping: Option<PreviousGrouping>,
+}
+
+/// The grouping a project had before its rules changed: its version and the project's rules
+/// then. Until `until`, events are hashed that way too and join an issue of either.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviousGrouping {
+    pub version: String,
+    pub stack_rules: String,
+    pub until: DateTime<Utc>,
 }
 
 impl Default for IngestSettings {
@@ -44,6 +57,8 @@ impl Default for IngestSettings {
             sensitive_fields: Vec::new(),
             safe_fields: Vec::new(),
             filter_browser_extensions: true,
+            stack_rules: String::new(),
+            previous_grouping: None,
         }
     }
 }
@@ -139,8 +154,18 @@ pub async fn ingest_key(db: &impl ConnectionTrait, key: &PublicKey) -> Result<Op
             sensitive_fields: split_lines(&project.sensitive_fields),
             safe_fields: split_lines(&project.safe_fields),
             filter_browser_extensions: project.filter_browser_extensions,
+            previous_grouping: previous_grouping(&project),
+            stack_rules: project.stack_rules,
         },
     }))
+}
+
+fn previous_grouping(project: &project::Model) -> Option<PreviousGrouping> {
+    Some(PreviousGrouping {
+        version: project.previous_grouping_version.clone()?,
+        stack_rules: project.previous_stack_rules.clone().unwrap_or_default(),
+        until: project.grouping_transition_until?,
+    })
 }
 
 /// Sets how many events per minute the key may send (`None`: the server's default).
@@ -165,6 +190,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<project::M
     project::Entity::find_by_id(id).one(db).await
 }
 
+/// The project's settings; the built-in stack trace rules are ingestion's to fill in.
 pub fn settings(row: &project::Model) -> ProjectSettings {
     ProjectSettings {
         name: row.name.clone(),
@@ -173,16 +199,30 @@ pub fn settings(row: &project::Model) -> ProjectSettings {
         sensitive_fields: split_lines(&row.sensitive_fields),
         safe_fields: split_lines(&row.safe_fields),
         filter_browser_extensions: row.filter_browser_extensions,
+        stack_rules: row.stack_rules.clone(),
+        builtin_stack_rules: String::new(),
+        grouping_transition_until: row.grouping_transition_until,
     }
 }
 
-/// Applies the fields the update sets.
+/// Applies the fields the update sets. New stack trace rules keep the grouping before them as
+/// the previous one (`version` is the grouping in use), hashed too until `transition_until`.
 pub async fn update(
     db: &impl ConnectionTrait,
     row: project::Model,
     update: &ProjectUpdate,
+    version: &str,
+    transition_until: DateTime<Utc>,
 ) -> Result<project::Model, DbErr> {
+    let rules_change = update.stack_rules.as_ref().filter(|rules| **rules != row.stack_rules).cloned();
+    let old_rules = row.stack_rules.clone();
     let mut row = row.into_active_model();
+    if let Some(rules) = rules_change {
+        row.previous_grouping_version = Set(Some(version.to_owned()));
+        row.previous_stack_rules = Set(Some(old_rules));
+        row.grouping_transition_until = Set(Some(transition_until));
+        row.stack_rules = Set(rules);
+    }
     if let Some(name) = &update.name {
         row.name = Set(name.trim().to_owned());
     }

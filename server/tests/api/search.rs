@@ -143,3 +143,21 @@ async fn a_time_past_the_calendars_reach_is_a_query_error_not_a_crash() {
         assert!(body["error"]["message"].as_str().expect("message").contains("at character"), "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_browser_sdk_event_is_found_by_its_agents_browser_and_by_its_users_email() {
+    let app = spawn_app().await;
+    let response = crate::recordings::load("browser/ingest/browser-02").replay(&app).await;
+    assert_eq!(response.status(), 200);
+    let (chrome, firefox) =
+        (found(&app, "browser.name:Chrome", None).await, found(&app, "browser.name:Firefox", None).await);
+    assert_eq!(
+        (chrome, firefox),
+        (vec!["RangeError".to_owned()], Vec::<String>::new()),
+        "the SDK sent no browser context"
+    );
+    assert_eq!(found(&app, "os.name:Linux", None).await, ["RangeError"]);
+    assert_eq!(found(&app, "user.email:jane@example.com", None).await, ["RangeError"]);
+    assert_eq!(found(&app, "user.id:u-17", None).await, ["RangeError"]);
+    assert!(found(&app, "user.email:joe@example.com", None).await.is_empty());
+}

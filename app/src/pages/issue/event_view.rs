@@ -1,11 +1,11 @@
 //! One event of the issue in full, with the way to its neighbors.
 
 use super::IssueState;
-use super::sections::{Attachments, Breadcrumbs, Contexts, EventTags, Message, RawJson, Request, Sdk, User};
+use super::details::{Extra, Grouping, Message, Packages};
+use super::sections::{Attachments, Breadcrumbs, Contexts, EventTags, RawJson, Request, Sdk, User};
 use super::stacktrace::StackTraces;
 use crate::components::layout::ErrorBox;
 use crate::dto::IssueDetail;
-use crate::event::LogEntry;
 use crate::model::{EventDetail, EventNeighbors, absolute};
 use leptos::prelude::*;
 
@@ -37,16 +37,16 @@ pub fn ShownEvent(state: IssueState, detail: Loaded<IssueDetail>, event: Loaded<
 fn EventView(state: IssueState, project_id: i64, shown: EventDetail) -> impl IntoView {
     let EventDetail { event, attachments, neighbors, .. } = shown;
     let title = event.title();
-    let message =
-        event.logentry.as_ref().and_then(LogEntry::text).map(str::to_owned).filter(|_| !event.exceptions.is_empty());
-    let log_message =
-        event.logentry.as_ref().and_then(LogEntry::text).map(str::to_owned).filter(|_| event.exceptions.is_empty());
+    let entry = event.logentry.clone().filter(|entry| entry.text().is_some());
+    let (log_message, message) = if event.exceptions.is_empty() { (entry, None) } else { (None, entry) };
+    let modules = event.other.get("modules").and_then(|modules| modules.as_object()).cloned().filter(|m| !m.is_empty());
     let thread_stack = event.crash_stacktrace().cloned();
     let has_stack = !event.exceptions.is_empty() || thread_stack.is_some();
     let facts = [
         ("Release", event.release.clone()),
         ("Environment", event.environment.clone()),
         ("Platform", Some(event.platform.clone())),
+        ("Logger", event.logger.clone()),
         ("Server", event.server_name.clone()),
     ];
     view! {
@@ -66,18 +66,21 @@ fn EventView(state: IssueState, project_id: i64, shown: EventDetail) -> impl Int
                     .collect_view()}
             </dl>
         </section>
-        {log_message.map(|text| view! { <Message text/> })}
+        {log_message.map(|entry| view! { <Message entry/> })}
         {has_stack.then(|| view! { <StackTraces exceptions=event.exceptions.clone() thread_stack=thread_stack.clone()/> })}
-        {message.map(|text| view! { <Message text/> })}
+        {message.map(|entry| view! { <Message entry/> })}
         {(!event.breadcrumbs.is_empty())
             .then(|| view! { <Breadcrumbs crumbs=event.breadcrumbs.clone() at=event.timestamp title/> })}
         {(!event.tags.is_empty()).then(|| view! { <EventTags tags=event.tags.clone()/> })}
         {(!event.contexts.is_empty()).then(|| view! { <Contexts contexts=event.contexts.clone()/> })}
         {event.request.clone().map(|request| view! { <Request request/> })}
         {event.user.clone().map(|user| view! { <User user/> })}
+        {(!event.extra.is_empty()).then(|| view! { <Extra extra=event.extra.clone()/> })}
         {event.sdk.clone().map(|sdk| view! { <Sdk sdk/> })}
+        {modules.map(|modules| view! { <Packages modules/> })}
         {(!attachments.is_empty())
             .then(|| view! { <Attachments project_id event_id=event.event_id.clone() files=attachments.clone()/> })}
+        <Grouping issue_id=state.id.get_untracked() event_id=event.event_id.clone()/>
         <RawJson project_id event/>
     }
 }

@@ -5,6 +5,7 @@
 
 mod activity;
 pub(crate) mod alerts;
+mod details;
 mod event_view;
 mod events;
 mod header;

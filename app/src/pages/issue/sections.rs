@@ -1,5 +1,5 @@
 //! The parts of an event below its stack traces: breadcrumbs, tags, contexts, request, user,
-//! SDK, attachments and the raw JSON. Everything an SDK sent is shown as text, never as HTML.
+//! SDK, attachments and the raw JSON (the rest is in `details`). Everything an SDK sent is shown as text, never as HTML.
 
 use crate::event::{Breadcrumb, Event, Object};
 use crate::model::{AttachmentInfo, absolute};
@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// A two-column table of names and values; values that are not text show as compact JSON.
+/// A two-column table of names and values; a value holding others reads as an indented outline.
 #[component]
 pub fn KeyValues(pairs: Vec<(String, Value)>, #[prop(optional)] class: &'static str) -> impl IntoView {
     view! {
@@ -15,34 +15,75 @@ pub fn KeyValues(pairs: Vec<(String, Value)>, #[prop(optional)] class: &'static 
             <tbody>
                 {pairs
                     .into_iter()
-                    .map(|(key, value)| view! { <tr><th>{key}</th><td><code>{display(&value)}</code></td></tr> })
+                    .map(|(key, value)| {
+                        let shown = if is_inline(&value) {
+                            view! { <code>{display(&value)}</code> }.into_any()
+                        } else {
+                            view! { <pre class="value">{outline(&value)}</pre> }.into_any()
+                        };
+                        view! { <tr><th>{key}</th><td>{shown}</td></tr> }
+                    })
                     .collect_view()}
             </tbody>
         </table>
     }
 }
 
-/// A value as a person reads it: text as is, anything else as compact JSON.
+/// A value as a person reads it: text as is (a Python SDK's `'repr'` included), a short list
+/// of plain values on one line, anything else as an outline.
 pub fn display(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Null => "null".to_owned(),
-        other => other.to_string(),
+        Value::Array(items) if is_inline(value) => {
+            format!("[{}]", items.iter().map(display).collect::<Vec<_>>().join(", "))
+        }
+        Value::Object(object) if object.is_empty() => "{}".to_owned(),
+        other if is_inline(other) => other.to_string(),
+        other => outline(other),
+    }
+}
+
+/// Longest list shown on one line.
+const INLINE_CHARS: usize = 80;
+
+fn is_inline(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => {
+            items.iter().all(|item| !item.is_array() && !item.is_object())
+                && items.iter().map(|item| display(item).len() + 2).sum::<usize>() <= INLINE_CHARS
+        }
+        Value::Object(object) => object.is_empty(),
+        _ => true,
+    }
+}
+
+/// `key: value` lines, nested values indented below their key, list items after `- `.
+fn outline(value: &Value) -> String {
+    let mut lines = Vec::new();
+    outline_into(value, 0, &mut lines);
+    lines.join("\n")
+}
+
+fn outline_into(value: &Value, depth: usize, lines: &mut Vec<String>) {
+    let indent = "  ".repeat(depth);
+    let mut entry = |label: String, item: &Value| {
+        if is_inline(item) {
+            lines.push(format!("{indent}{label}{}", display(item)));
+        } else {
+            lines.push(format!("{indent}{}", label.trim_end()));
+            outline_into(item, depth + 1, lines);
+        }
+    };
+    match value {
+        Value::Object(object) => object.iter().for_each(|(key, item)| entry(format!("{key}: "), item)),
+        Value::Array(items) => items.iter().for_each(|item| entry("- ".to_owned(), item)),
+        scalar => lines.push(format!("{indent}{}", display(scalar))),
     }
 }
 
 fn pairs(object: &Object) -> Vec<(String, Value)> {
     object.iter().map(|(key, value)| (key.clone(), value.clone())).collect()
-}
-
-#[component]
-pub fn Message(text: String) -> impl IntoView {
-    view! {
-        <section class="card message">
-            <h2>"Message"</h2>
-            <pre class="message-text">{text}</pre>
-        </section>
-    }
 }
 
 /// Breadcrumbs as a timeline, in the order they happened, ending with the error itself.
@@ -69,7 +110,7 @@ pub fn Breadcrumbs(crumbs: Vec<Breadcrumb>, at: DateTime<Utc>, title: String) ->
                                     <td>{crumb.category.or(crumb.ty).unwrap_or_default()}</td>
                                     <td><span class="level" data-level=level_key>{level}</span></td>
                                     <td class="crumb-message">{crumb.message.unwrap_or_default()}</td>
-                                    <td class="crumb-data"><code>{crumb.data.as_ref().map(display).unwrap_or_default()}</code></td>
+                                    <td class="crumb-data">{crumb.data.as_ref().map(|data| view! { <code>{display(data)}</code> })}</td>
                                 </tr>
                             }
                         })
@@ -87,23 +128,17 @@ pub fn Breadcrumbs(crumbs: Vec<Breadcrumb>, at: DateTime<Utc>, title: String) ->
     }
 }
 
-/// "-2.31 s", "-3 min 5 s": how long before (or after) the error.
+/// "at the error", "-340 ms", "-2.3 s", "-3 min 5 s": how long before (or after) the error.
 fn offset(delta: chrono::TimeDelta) -> String {
     let millis = delta.num_milliseconds();
-    let sign = if millis < 0 {
-        "-"
-    } else if millis > 0 {
-        "+"
-    } else {
-        ""
-    };
+    let sign = if millis < 0 { "-" } else { "+" };
     let millis = millis.unsigned_abs();
-    if millis < 60_000 {
-        format!("{sign}{:.2} s", millis as f64 / 1000.0)
-    } else if millis < 3_600_000 {
-        format!("{sign}{} min {} s", millis / 60_000, millis % 60_000 / 1000)
-    } else {
-        format!("{sign}{} h {} min", millis / 3_600_000, millis % 3_600_000 / 60_000)
+    match millis {
+        0..5 => "at the error".to_owned(),
+        5..1_000 => format!("{sign}{millis} ms"),
+        1_000..60_000 => format!("{sign}{:.1} s", millis as f64 / 1000.0),
+        60_000..3_600_000 => format!("{sign}{} min {} s", millis / 60_000, millis % 60_000 / 1000),
+        _ => format!("{sign}{} h {} min", millis / 3_600_000, millis % 3_600_000 / 60_000),
     }
 }
 
@@ -283,10 +318,22 @@ mod tests {
 
     #[test]
     fn breadcrumb_times_read_relative_to_the_error() {
-        assert_eq!(offset(TimeDelta::milliseconds(-2310)), "-2.31 s");
+        assert_eq!(offset(TimeDelta::milliseconds(-2310)), "-2.3 s");
+        assert_eq!(offset(TimeDelta::milliseconds(-340)), "-340 ms");
         assert_eq!(offset(TimeDelta::seconds(-185)), "-3 min 5 s");
         assert_eq!(offset(TimeDelta::minutes(-125)), "-2 h 5 min");
-        assert_eq!(offset(TimeDelta::zero()), "0.00 s");
+        assert_eq!(offset(TimeDelta::milliseconds(-3)), "at the error");
+        assert_eq!(offset(TimeDelta::milliseconds(1500)), "+1.5 s");
+    }
+
+    #[test]
+    fn local_variables_read_as_values_not_as_json() {
+        assert_eq!(display(&json!("'jane@example.com'")), "'jane@example.com'");
+        assert_eq!(display(&json!([1, 2, "three"])), "[1, 2, three]");
+        let cart = json!({"items": [{"qty": 2, "sku": "A-1"}], "tags": ["x", "y"], "total": "Decimal('12.50')"});
+        assert!(!is_inline(&cart));
+        assert_eq!(outline(&cart), "items:\n  -\n    qty: 2\n    sku: A-1\ntags: [x, y]\ntotal: Decimal('12.50')");
+        assert_eq!(display(&json!({})), "{}");
     }
 
     #[test]

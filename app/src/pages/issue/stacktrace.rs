@@ -1,6 +1,7 @@
 //! Stack traces: every exception of the chain with its frames, newest first or oldest first;
-//! in-app frames emphasized, runs of system frames folded away until asked for; a frame opens
-//! to its source context and local variables. A raw view gives the trace as plain text.
+//! in-app frames emphasized, runs of system frames folded away until asked for, a frame repeated
+//! in a row (recursion) shown once with its count; a frame opens to its source context and local
+//! variables. A raw view gives the trace as plain text.
 
 use crate::event::{Exception, Frame, Stacktrace};
 use leptos::prelude::*;
@@ -74,10 +75,11 @@ fn ExceptionView(exception: Exception, is_main: bool, newest_first: bool, full: 
     let unhandled = exception.mechanism.as_ref().and_then(|m| m.handled) == Some(false);
     let mechanism = exception.mechanism.as_ref().and_then(|m| m.ty.clone());
     let frames = exception.stacktrace.map(|stack| stack.frames).unwrap_or_default();
-    let has_in_app = frames.iter().any(|frame| frame.in_app == Some(true));
-    // The frame the error came from: the innermost in-app one, else the innermost.
-    let crash = frames.iter().rposition(|frame| frame.in_app == Some(true)).or(frames.len().checked_sub(1));
-    let mut numbered: Vec<(usize, Frame)> = frames.into_iter().enumerate().collect();
+    let app = app_frames(&frames);
+    // The frame the error came from: the innermost of the app, else the innermost.
+    let crash = app.iter().rposition(|app| *app).or(frames.len().checked_sub(1));
+    let fold = app.contains(&true);
+    let mut numbered: Vec<Numbered> = repeats_folded(frames.into_iter().zip(app).enumerate().collect());
     if newest_first {
         numbered.reverse();
     }
@@ -94,14 +96,17 @@ fn ExceptionView(exception: Exception, is_main: bool, newest_first: bool, full: 
                 {unhandled.then(|| view! { <span class="badge unhandled">"unhandled"</span> })}
             </p>
             {move || {
-                let groups = group_frames(numbered.get_value(), has_in_app && !full.get());
+                let groups = group_frames(numbered.get_value(), fold && !full.get());
                 view! {
                     <ol class="frames">
                         {groups
                             .into_iter()
                             .map(|group| match group {
-                                FrameGroup::One(index, frame) => {
-                                    view! { <FrameView frame=*frame open=is_main && Some(index) == crash/> }.into_any()
+                                FrameGroup::One(numbered) => {
+                                    let run = numbered.index..numbered.index + numbered.times;
+                                    let open = is_main && crash.is_some_and(|crash| run.contains(&crash));
+                                    view! { <FrameView frame=numbered.frame app=numbered.app times=numbered.times open/> }
+                                        .into_any()
                                 }
                                 FrameGroup::System(frames) => view! { <SystemFrames frames/> }.into_any(),
                             })
@@ -113,30 +118,60 @@ fn ExceptionView(exception: Exception, is_main: bool, newest_first: bool, full: 
     }
 }
 
-/// Frames as listed: one by one, or a folded run of system frames.
-enum FrameGroup {
-    One(usize, Box<Frame>),
-    System(Vec<Frame>),
+/// Which frames are the app's: those marked in-app; when the SDK and the rules marked none, those
+/// not marked as a library's (the Rust SDK marks only the libraries it knows), as the culprit has it.
+fn app_frames(frames: &[Frame]) -> Vec<bool> {
+    let marked = frames.iter().any(|frame| frame.in_app == Some(true));
+    frames.iter().map(|frame| if marked { frame.in_app == Some(true) } else { frame.in_app.is_none() }).collect()
 }
 
-/// Folds runs of frames that are not in-app when `fold`; a lone system frame stays as it is.
-fn group_frames(frames: Vec<(usize, Frame)>, fold: bool) -> Vec<FrameGroup> {
-    let mut groups = Vec::new();
-    let mut run: Vec<(usize, Frame)> = Vec::new();
-    let flush = |run: &mut Vec<(usize, Frame)>, groups: &mut Vec<FrameGroup>| match run.len() {
-        0 => {}
-        1 => {
-            let (index, frame) = run.remove(0);
-            groups.push(FrameGroup::One(index, Box::new(frame)));
+/// A frame as listed: where it is in the stack, whether it is the app's, how often in a row.
+#[derive(Clone, Debug)]
+struct Numbered {
+    index: usize,
+    frame: Box<Frame>,
+    app: bool,
+    times: usize,
+}
+
+/// The same frame called again and again in a row (recursion) becomes one with its count.
+fn repeats_folded(frames: Vec<(usize, (Frame, bool))>) -> Vec<Numbered> {
+    let mut out: Vec<Numbered> = Vec::new();
+    for (index, (frame, app)) in frames {
+        match out.last_mut() {
+            Some(last) if same_place(&last.frame, &frame) => last.times += 1,
+            _ => out.push(Numbered { index, frame: Box::new(frame), app, times: 1 }),
         }
-        _ => groups.push(FrameGroup::System(run.drain(..).map(|(_, frame)| frame).collect())),
+    }
+    out
+}
+
+fn same_place(a: &Frame, b: &Frame) -> bool {
+    (&a.function, &a.module, &a.filename, &a.abs_path, a.lineno, a.colno)
+        == (&b.function, &b.module, &b.filename, &b.abs_path, b.lineno, b.colno)
+}
+
+/// Frames as listed: one by one, or a folded run of system frames.
+enum FrameGroup {
+    One(Numbered),
+    System(Vec<Numbered>),
+}
+
+/// Folds runs of frames that are not the app's when `fold`; a lone system frame stays as it is.
+fn group_frames(frames: Vec<Numbered>, fold: bool) -> Vec<FrameGroup> {
+    let mut groups = Vec::new();
+    let mut run: Vec<Numbered> = Vec::new();
+    let flush = |run: &mut Vec<Numbered>, groups: &mut Vec<FrameGroup>| match run.len() {
+        0 => {}
+        1 => groups.push(FrameGroup::One(run.remove(0))),
+        _ => groups.push(FrameGroup::System(std::mem::take(run))),
     };
-    for (index, frame) in frames {
-        if fold && frame.in_app != Some(true) {
-            run.push((index, frame));
+    for numbered in frames {
+        if fold && !numbered.app {
+            run.push(numbered);
         } else {
             flush(&mut run, &mut groups);
-            groups.push(FrameGroup::One(index, Box::new(frame)));
+            groups.push(FrameGroup::One(numbered));
         }
     }
     flush(&mut run, &mut groups);
@@ -144,7 +179,7 @@ fn group_frames(frames: Vec<(usize, Frame)>, fold: bool) -> Vec<FrameGroup> {
 }
 
 #[component]
-fn SystemFrames(frames: Vec<Frame>) -> impl IntoView {
+fn SystemFrames(frames: Vec<Numbered>) -> impl IntoView {
     let open = RwSignal::new(false);
     let count = frames.len();
     let frames = StoredValue::new(frames);
@@ -155,19 +190,23 @@ fn SystemFrames(frames: Vec<Frame>) -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <ol class="frames">
-                    {frames.get_value().into_iter().map(|frame| view! { <FrameView frame open=false/> }).collect_view()}
+                    {frames
+                        .get_value()
+                        .into_iter()
+                        .map(|numbered| view! { <FrameView frame=numbered.frame app=false times=numbered.times open=false/> })
+                        .collect_view()}
                 </ol>
             </Show>
         </li>
     }
 }
 
-/// `function` in `file:line:col`, opening to source context and local variables.
+/// `function` in `file:line:col` (×N when repeated), opening to source context and local variables.
 #[component]
-fn FrameView(frame: Frame, open: bool) -> impl IntoView {
+fn FrameView(frame: Box<Frame>, app: bool, times: usize, open: bool) -> impl IntoView {
     let has_details = frame.context_line.is_some() || frame.vars.as_ref().is_some_and(|vars| !vars.is_empty());
     let open = RwSignal::new(open && has_details);
-    let in_app = frame.in_app == Some(true);
+    let in_app = app;
     let location = location(&frame);
     let function = frame.function.clone().unwrap_or_else(|| "?".to_owned());
     let context = source_lines(&frame);
@@ -188,6 +227,13 @@ fn FrameView(frame: Frame, open: bool) -> impl IntoView {
                 " in "
                 <span class="file">{location}</span>
                 {in_app.then(|| view! { <span class="badge in-app">"in app"</span> })}
+                {(times > 1).then(|| {
+                    view! {
+                        <span class="badge repeated" title=format!("The same frame {times} times in a row")>
+                            {format!("×{times}")}
+                        </span>
+                    }
+                })}
             </button>
             <Show when=move || open.get()>
                 <div class="frame-details">
@@ -284,19 +330,47 @@ mod tests {
         groups
             .iter()
             .map(|group| match group {
-                FrameGroup::One(_, frame) => frame.function.clone().unwrap_or_default(),
+                FrameGroup::One(numbered) if numbered.times > 1 => {
+                    format!("{} ×{}", numbered.frame.function.clone().unwrap_or_default(), numbered.times)
+                }
+                FrameGroup::One(numbered) => numbered.frame.function.clone().unwrap_or_default(),
                 FrameGroup::System(frames) => format!("{} system", frames.len()),
             })
             .collect()
     }
 
+    fn listed(frames: Vec<Frame>) -> Vec<Numbered> {
+        let app = app_frames(&frames);
+        repeats_folded(frames.into_iter().zip(app).enumerate().collect())
+    }
+
     #[test]
     fn runs_of_system_frames_fold_and_a_lone_one_stays() {
         let frames =
-            [frame("main", true), frame("a", false), frame("b", false), frame("handle", true), frame("c", false)];
-        let numbered: Vec<(usize, Frame)> = frames.into_iter().enumerate().collect();
-        assert_eq!(shape(&group_frames(numbered.clone(), true)), ["main", "2 system", "handle", "c"]);
-        assert_eq!(shape(&group_frames(numbered, false)).len(), 5, "the full stack folds nothing");
+            vec![frame("main", true), frame("a", false), frame("b", false), frame("handle", true), frame("c", false)];
+        assert_eq!(shape(&group_frames(listed(frames.clone()), true)), ["main", "2 system", "handle", "c"]);
+        assert_eq!(shape(&group_frames(listed(frames), false)).len(), 5, "the full stack folds nothing");
+    }
+
+    #[test]
+    fn a_frame_repeated_in_a_row_is_listed_once_with_its_count() {
+        let mut frames = vec![frame("main", true)];
+        frames.extend(std::iter::repeat_n(frame("recurse", true), 121));
+        frames.push(frame("leaf", true));
+        frames.push(frame("recurse", true));
+        assert_eq!(shape(&group_frames(listed(frames), true)), ["main", "recurse ×121", "leaf", "recurse"]);
+        let mut other_line = frame("recurse", true);
+        other_line.lineno = Some(11);
+        assert_eq!(listed(vec![frame("recurse", true), other_line]).len(), 2, "another line is another place");
+    }
+
+    #[test]
+    fn without_any_in_app_mark_the_frames_no_library_claims_are_the_apps() {
+        let mut unmarked = frame("shop::total", true);
+        unmarked.in_app = None;
+        let frames = vec![unmarked, frame("core::panicking::panic_fmt", false), frame("sentry_panic::hook", false)];
+        assert_eq!(app_frames(&frames), [true, false, false]);
+        assert_eq!(shape(&group_frames(listed(frames), true)), ["shop::total", "2 system"]);
     }
 
     #[test]

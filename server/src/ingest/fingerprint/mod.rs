@@ -11,13 +11,17 @@ mod strategies;
 #[cfg(test)]
 mod tests;
 
+use super::stack_rules::StackRules;
 use app::event::Event;
+use app::model::GroupingVariant;
 use component::{Component, hash_from_values};
 use serde::Serialize;
-use strategies::Variants;
+use strategies::{Context, Variants};
 
-/// Stored on each issue, so the rules can change without silently splitting old issues.
-pub const GROUPING_VERSION: &str = "newstyle:2023-01-11";
+/// Stored on each issue, so the rules can change without silently splitting old issues: Sentry's
+/// `newstyle:2023-01-11` over frames marked by the built-in stack trace rules (before them,
+/// `newstyle:2023-01-11` alone).
+pub const GROUPING_VERSION: &str = "faultline:2026-12-07";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grouping {
@@ -39,9 +43,11 @@ pub struct Variant {
     pub fingerprint: Option<Vec<String>>,
 }
 
-pub fn group(event: &Event) -> Grouping {
+/// The event's hashes; `rules` say which frames group (`-group`), the frames' in-app flags
+/// are as they already set them.
+pub fn group(event: &Event, rules: &[&StackRules]) -> Grouping {
     let mut hashes: Vec<String> = Vec::new();
-    for hash in variants(event).into_iter().filter_map(|variant| variant.hash) {
+    for hash in variants(event, rules).into_iter().filter_map(|variant| variant.hash) {
         if !hashes.contains(&hash) {
             hashes.push(hash);
         }
@@ -50,14 +56,14 @@ pub fn group(event: &Event) -> Grouping {
 }
 
 /// Every variant of the event, in hash order: app, default, system last.
-pub fn variants(event: &Event) -> Vec<Variant> {
+pub fn variants(event: &Event, rules: &[&StackRules]) -> Vec<Variant> {
     if let Some(checksum) = event.other.get("checksum").and_then(|v| v.as_str()).filter(|c| !c.is_empty()) {
         let is_md5 = checksum.len() == 32 && checksum.bytes().all(|b| b.is_ascii_hexdigit());
         let hash = if is_md5 { checksum.to_lowercase() } else { hash_from_values([checksum]) };
         return vec![Variant { name: "checksum", hash: Some(hash), component: None, fingerprint: None }];
     }
     let fingerprint = event.fingerprint.as_deref().unwrap_or(&[]);
-    let defaults = || default_variants(event);
+    let defaults = || default_variants(event, Context { platform: &event.platform, rules });
     match fingerprint {
         [] => defaults(),
         [only] if is_default(only) => defaults(),
@@ -85,13 +91,34 @@ pub fn variants(event: &Event) -> Vec<Variant> {
     }
 }
 
+/// Each variant as the issue page explains it: its hash and the values hashed (whether the
+/// issue owns the hash is the caller's to fill in).
+pub fn explained(event: &Event, rules: &[&StackRules]) -> Vec<GroupingVariant> {
+    variants(event, rules)
+        .into_iter()
+        .map(|variant| {
+            let values = match (&variant.component, &variant.fingerprint) {
+                (Some(component), _) => component.contributing_values().into_iter().map(str::to_owned).collect(),
+                (None, Some(fingerprint)) => fingerprint.clone(),
+                (None, None) => Vec::new(),
+            };
+            let hint = variant
+                .component
+                .as_ref()
+                .filter(|component| !component.contributes)
+                .map(|component| component.hint.unwrap_or("nothing in it contributes").to_owned());
+            GroupingVariant { name: variant.name.to_owned(), hash: variant.hash, of_this_issue: false, values, hint }
+        })
+        .collect()
+}
+
 /// The first strategy that contributes decides: chained exceptions, threads, stack trace,
 /// message; with none, a constant fallback.
-fn default_variants(event: &Event) -> Vec<Variant> {
+fn default_variants(event: &Event, context: Context<'_>) -> Vec<Variant> {
     let stack_based = [
-        (!event.exceptions.is_empty()).then(|| strategies::chained_exception(&event.exceptions, &event.platform)),
-        strategies::threads(event),
-        event.stacktrace.as_ref().map(|stack| strategies::stacktrace(stack, &event.platform)),
+        (!event.exceptions.is_empty()).then(|| strategies::chained_exception(&event.exceptions, context)),
+        strategies::threads(event, context),
+        event.stacktrace.as_ref().map(|stack| strategies::stacktrace(stack, context)),
     ];
     for variants in stack_based.into_iter().flatten() {
         if variants.values().any(|component| component.contributes) {

@@ -4,8 +4,16 @@
 
 use super::component::{Component, hash_from_values};
 use super::parameterize::normalize_message;
+use crate::ingest::stack_rules::{self, StackRules};
 use app::event::{Event, Exception, Frame, Stacktrace};
 use std::collections::BTreeMap;
+
+/// What every frame is grouped with: the event's platform and the stack trace rules.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub platform: &'a str,
+    pub rules: &'a [&'a StackRules],
+}
 
 /// A stack-based strategy's result: variant name (`app`, `system`) → component.
 pub type Variants = BTreeMap<&'static str, Component>;
@@ -203,7 +211,8 @@ fn is_recursion(frame: &Frame, previous: Option<&Frame>) -> bool {
 }
 
 /// `stacktrace:v1`: one component per variant; in `app` only in-app frames contribute.
-pub fn stacktrace(stack: &Stacktrace, event_platform: &str) -> Variants {
+pub fn stacktrace(stack: &Stacktrace, context: Context<'_>) -> Variants {
+    let event_platform = context.platform;
     ["system", "app"]
         .into_iter()
         .map(|variant| {
@@ -211,6 +220,10 @@ pub fn stacktrace(stack: &Stacktrace, event_platform: &str) -> Variants {
             let mut frames = Vec::with_capacity(stack.frames.len());
             for frame in &stack.frames {
                 let mut component = frame_component(frame, event_platform, is_recursion(frame, previous));
+                // `+group` only undoes an earlier `-group`: the last rule that matched decides.
+                if stack_rules::grouped(frame, event_platform, context.rules) == Some(false) {
+                    component.ignore("ignored by a stack trace rule");
+                }
                 // Frames the SDK did not mark are not in-app.
                 if variant == "app" && frame.in_app != Some(true) {
                     component.ignore("non app frame");
@@ -234,7 +247,7 @@ pub fn stacktrace(stack: &Stacktrace, event_platform: &str) -> Variants {
 }
 
 /// `single-exception:v1`, components in the 2023-01-11 order: stack trace, type, value.
-fn single_exception(exception: &Exception, event_platform: &str) -> Variants {
+fn single_exception(exception: &Exception, context: Context<'_>) -> Variants {
     let mut ty = Component::leaf("type", exception.ty.clone().filter(|ty| !ty.is_empty()));
     if exception.mechanism.as_ref().and_then(|m| m.synthetic) == Some(true) {
         ty.ignore("ignored because exception is synthetic");
@@ -253,7 +266,7 @@ fn single_exception(exception: &Exception, event_platform: &str) -> Variants {
             Component::node("ns-error", values)
         });
     let stacks = match &exception.stacktrace {
-        Some(stack) => stacktrace(stack, event_platform),
+        Some(stack) => stacktrace(stack, context),
         None => Variants::from([("app", Component::node("stacktrace", Vec::new()))]),
     };
     stacks
@@ -276,9 +289,8 @@ fn single_exception(exception: &Exception, event_platform: &str) -> Variants {
 }
 
 /// `chained-exception:v1`: every exception of the chain, after exception groups are filtered.
-pub fn chained_exception(exceptions: &[Exception], event_platform: &str) -> Variants {
-    let components: Vec<Variants> =
-        exceptions.iter().map(|exception| single_exception(exception, event_platform)).collect();
+pub fn chained_exception(exceptions: &[Exception], context: Context<'_>) -> Variants {
+    let components: Vec<Variants> = exceptions.iter().map(|exception| single_exception(exception, context)).collect();
     let kept = filter_exception_groups(exceptions, &components);
     if let [only] = kept.as_slice() {
         return components[*only].clone();
@@ -360,12 +372,10 @@ fn filter_exception_groups(exceptions: &[Exception], components: &[Variants]) ->
 }
 
 /// `threads:v1`: only an event with exactly one thread groups by it.
-pub fn threads(event: &Event) -> Option<Variants> {
+pub fn threads(event: &Event, context: Context<'_>) -> Option<Variants> {
     let [thread] = event.threads.as_slice() else { return None };
     let stack = thread.stacktrace.as_ref()?;
-    Some(
-        stacktrace(stack, &event.platform).into_iter().map(|(v, c)| (v, Component::node("threads", vec![c]))).collect(),
-    )
+    Some(stacktrace(stack, context).into_iter().map(|(v, c)| (v, Component::node("threads", vec![c]))).collect())
 }
 
 /// `message:v1`: the log template (or the formatted message), normalized.

@@ -18,6 +18,14 @@ pub struct Model {
     pub safe_fields: String,
     /// Drop errors raised inside browser extensions.
     pub filter_browser_extensions: bool,
+    /// The project's own stack trace rules, in Sentry's syntax, as written.
+    pub stack_rules: String,
+    /// The grouping before the rules last changed (`newstyle:2023-01-11` had no built-in rules)
+    /// and the project's rules then: until the transition ends, events are also hashed that way
+    /// and join an issue of either.
+    pub previous_grouping_version: Option<String>,
+    pub previous_stack_rules: Option<String>,
+    pub grouping_transition_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod m20261202_000007_alerts;
 mod m20261202_000008_alert_noise;
 mod m20261206_000009_alert_subscription;
 mod m20261206_000010_personal_notifications;
+mod m20261207_000011_stack_rules;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_alert_noise::Migration),
             Box::new(m20261206_000009_alert_subscription::Migration),
             Box::new(m20261206_000010_personal_notifications::Migration),
+            Box::new(m20261207_000011_stack_rules::Migration),
         ]
     }
 }

@@ -1,0 +1,146 @@
+//! The globs of stack trace rules, as Sentry matches them: in a path `*` stays within one
+//! folder, `**` crosses folders and letters match in any case (`\` counts as `/`); in a
+//! function or module name `*` matches anything and case counts. `?` is any one character.
+//! Hand-written rather than compiled to regexes: a project's rules are read for every event.
+
+/// Parts a glob may have: enough for any real path, and the state of a match fits in a `u128`.
+pub const MOST_PARTS: usize = 120;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Byte(u8),
+    /// `?`
+    One,
+    /// `*`
+    Star,
+    /// `**` in a path.
+    Stars,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob {
+    parts: Vec<Part>,
+    path: bool,
+}
+
+impl Glob {
+    /// A glob over paths: case-insensitive, `*` within a folder.
+    pub fn path(pattern: &str) -> Result<Glob, String> {
+        Glob::new(&pattern.replace('\\', "/").to_ascii_lowercase(), true)
+    }
+
+    /// A glob over names: case counts, `*` matches anything.
+    pub fn name(pattern: &str) -> Result<Glob, String> {
+        Glob::new(pattern, false)
+    }
+
+    fn new(pattern: &str, path: bool) -> Result<Glob, String> {
+        let mut parts = Vec::with_capacity(pattern.len());
+        let mut bytes = pattern.bytes().peekable();
+        while let Some(byte) = bytes.next() {
+            parts.push(match byte {
+                b'*' if path && bytes.next_if_eq(&b'*').is_some() => Part::Stars,
+                b'*' => Part::Star,
+                b'?' => Part::One,
+                byte => Part::Byte(byte),
+            });
+        }
+        if parts.len() > MOST_PARTS {
+            return Err(format!("`{pattern}` is longer than {MOST_PARTS} characters"));
+        }
+        Ok(Glob { parts, path })
+    }
+
+    /// Runs the glob as a set of positions over the value, one byte at a time: no backtracking,
+    /// so no pattern can make a match slow.
+    pub fn matches(&self, value: &str) -> bool {
+        let mut at = self.widened(1);
+        for &byte in value.as_bytes() {
+            let byte = if self.path { if byte == b'\\' { b'/' } else { byte.to_ascii_lowercase() } } else { byte };
+            let mut next = 0u128;
+            for index in positions(at) {
+                match self.parts.get(index) {
+                    Some(Part::Byte(expected)) if *expected == byte => next |= 1 << (index + 1),
+                    Some(Part::One) if !(self.path && byte == b'/') => next |= 1 << (index + 1),
+                    Some(Part::Star) if !(self.path && byte == b'/') => next |= 1 << index,
+                    Some(Part::Stars) => next |= 1 << index,
+                    _ => {}
+                }
+            }
+            if next == 0 {
+                return false;
+            }
+            at = self.widened(next);
+        }
+        at & (1 << self.parts.len()) != 0
+    }
+
+    /// Adds the position after each star reached, since a star may match nothing.
+    fn widened(&self, mut at: u128) -> u128 {
+        for (index, part) in self.parts.iter().enumerate() {
+            if at & (1 << index) != 0 && matches!(part, Part::Star | Part::Stars) {
+                at |= 1 << (index + 1);
+            }
+        }
+        at
+    }
+}
+
+fn positions(mut set: u128) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let index = set.trailing_zeros() as usize;
+            set &= set - 1;
+            index
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Glob;
+
+    fn name(pattern: &str) -> Glob {
+        Glob::name(pattern).expect("a short pattern")
+    }
+
+    fn path(pattern: &str) -> Glob {
+        Glob::path(pattern).expect("a short pattern")
+    }
+
+    #[test]
+    fn names_match_anything_with_a_star_and_case_counts() {
+        let std = name("std::*");
+        assert!(std.matches("std::panicking::begin_panic"));
+        assert!(!std.matches("<std::io::Error as core::fmt::Debug>::fmt"));
+        assert!(!std.matches("STD::x"));
+        assert!(name("log_*").matches("log_error"));
+        assert!(name("myapp.*").matches("myapp.views.checkout"));
+        assert!(!name("myapp.*").matches("myapp"));
+        assert!(name("*::call").matches("<F as core::ops::Fn>::call"));
+        assert!(name("a?c").matches("abc") && !name("a?c").matches("abbc"));
+    }
+
+    #[test]
+    fn paths_cross_folders_only_with_two_stars_and_ignore_case() {
+        let modules = path("**/node_modules/**");
+        assert!(modules.matches("/srv/app/node_modules/express/lib/router.js"));
+        assert!(modules.matches("C:\\App\\Node_Modules\\x\\index.js"));
+        assert!(!modules.matches("/srv/app/src/modules.js"));
+        let one = path("/srv/*.js");
+        assert!(one.matches("/srv/app.js"));
+        assert!(!one.matches("/srv/app/index.js"), "one star stays in a folder");
+        assert!(path("http*://cdn.jsdelivr.net/**").matches("https://cdn.jsdelivr.net/npm/x@1/dist/x.min.js"));
+        assert!(path("node:**").matches("node:internal/process/task_queues"));
+        assert!(!path("node:**").matches("/srv/node:x"));
+        assert!(path("**").matches(""));
+        assert!(path("**/x*.js").matches("/p/xq/z/x1.js"), "a later star cannot cross, an earlier two can");
+    }
+
+    #[test]
+    fn no_pattern_is_slow_and_none_is_too_long() {
+        let value = "a".repeat(5_000);
+        assert!(!name("*a*a*a*a*a*a*a*a*a*a*b").matches(&value));
+        assert!(Glob::name(&"a".repeat(super::MOST_PARTS + 1)).is_err());
+    }
+}
