@@ -76,10 +76,9 @@ test('recursion folds to one frame with its count, and the event shows its templ
     assert.deepEqual(offsets.slice(0, 2), ['-340 ms', 'at the error']);
 
     await page.locator('.grouping summary').click();
-    const owned = page.locator('.grouping-variants tr.owned');
-    await owned.first().waitFor();
-    assert.ok((await owned.count()) >= 1, 'a hash of this issue');
-    await page.locator('.grouping-variants tr[data-variant="app"] .made-of', { hasText: 'recurse' }).waitFor();
+    const app = page.locator('.grouping-variants tr[data-variant="app"]');
+    await app.locator('.made-of', { hasText: 'recurse' }).waitFor();
+    assert.equal(await app.getAttribute('class'), 'owned', "the app hash is this issue's");
     await page.screenshot({ path: join(screenshots, 'event-details.png'), fullPage: true });
     assert.deepEqual(problems, [], 'no errors in the browser console');
   } finally {
@@ -119,7 +118,7 @@ test('stack trace rules saved on the project page decide the next culprit, and a
     await card.getByRole('button', { name: 'Save rules' }).click();
     await card.locator('.status-line.failed', { hasText: 'line 2' }).waitFor();
 
-    await rules.fill('stack.function:log_* -app');
+    await rules.fill('stack.function:log_* -app -group');
     await card.getByRole('button', { name: 'Save rules' }).click();
     await card.locator('.status-line.done').waitFor();
     await card.locator('.transition', { hasText: 'no issue splits' }).waitFor();
@@ -128,13 +127,13 @@ test('stack trace rules saved on the project page decide the next culprit, and a
 
     await sendEvent(server, loggedError());
     const issues = await getJson(server, cookie, '/api/0/issues/');
-    assert.equal(issues.length, 1, 'the new rules did not split the issue');
+    assert.equal(issues.length, 1, 'the new rules, which change both hashes, did not split the issue');
     const events = await getJson(server, cookie, `/api/0/issues/${issues[0].id}/events/`);
     const newest = await getJson(server, cookie, `/api/0/issues/${issues[0].id}/events/${events[0].event_id}/`);
     assert.equal(newest.event.exceptions[0].stacktrace.frames[1].in_app, false);
     await page.reload();
     await hydrated(page);
-    assert.equal(await page.locator('textarea[name="stack-rules"]').inputValue(), 'stack.function:log_* -app');
+    assert.equal(await page.locator('textarea[name="stack-rules"]').inputValue(), 'stack.function:log_* -app -group');
     const unexpected = problems.filter((problem) => !problem.includes('status of 422'));
     assert.deepEqual(unexpected, [], 'no errors in the browser console but the refused rule');
   } finally {

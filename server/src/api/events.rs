@@ -5,7 +5,7 @@ use super::download::download;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
 use crate::ingest::fingerprint;
-use crate::ingest::stack_rules::{BUILTIN, StackRules};
+use crate::ingest::stack_rules::{self, BUILTIN, StackRules};
 use crate::state::AppState;
 use crate::store::entities::issue;
 use crate::store::{events, issues, projects};
@@ -91,8 +91,9 @@ async fn of_issue(
     Ok(Json(event_of(&state, project, id, &event_id).await?))
 }
 
-/// Why the event is in the issue: each way of grouping it (with the project's stack trace rules
-/// as they are now), its hash and what made it, and which hashes the issue owns.
+/// Why the event is in the issue: each way of grouping it with the project's stack trace rules
+/// as they are now (applied again to the stored event, whose frames the rules of its arrival
+/// marked), its hash and what made it, and which hashes the issue owns.
 #[utoipa::path(get, path = "/api/0/issues/{id}/events/{event_id}/grouping/", tag = "events",
     responses((status = 200, body = GroupingInfo), (status = 404)))]
 async fn grouping(
@@ -101,11 +102,13 @@ async fn grouping(
     Id((id, event_id)): Id<(i64, String)>,
 ) -> Result<Json<GroupingInfo>, ApiError> {
     let issue = readable_issue(&state, &principal, id).await?;
-    let event = event_of(&state, ProjectId::from_db(issue.project_id), id, &event_id).await?.event;
+    let mut event = event_of(&state, ProjectId::from_db(issue.project_id), id, &event_id).await?.event;
     let project = projects::get(&state.db, issue.project_id).await?.ok_or(ApiError::NotFound("project"))?;
     let own = StackRules::parse(&project.stack_rules).unwrap_or_default();
     let owned = issues::hashes(&state.db, issue.project_id, id).await?;
-    let mut variants = fingerprint::explained(&event, &[&*BUILTIN, &own]);
+    let layers = [&*BUILTIN, &own];
+    stack_rules::mark_in_app(&mut event, &layers);
+    let mut variants = fingerprint::explained(&event, &layers);
     for variant in &mut variants {
         variant.of_this_issue = variant.hash.as_ref().is_some_and(|hash| owned.contains(hash));
     }

@@ -9,7 +9,7 @@ use crate::ingest::fingerprint::GROUPING_VERSION;
 use crate::ingest::stack_rules::{self, StackRules};
 use crate::state::AppState;
 use crate::store::entities::project;
-use crate::store::projects;
+use crate::store::projects::{self, GroupingChange};
 use app::dto::{DeleteConfirmation, NewProject, ProjectInfo, ProjectSettings, ProjectUpdate};
 use app::model::Role;
 use app::platform::{self, PLATFORMS};
@@ -92,10 +92,18 @@ fn settings_of(row: &project::Model) -> ProjectSettings {
     ProjectSettings { builtin_stack_rules: stack_rules::BUILTIN_TEXT.to_owned(), ..projects::settings(row) }
 }
 
-/// Stores the update; new stack trace rules begin a transition from the grouping before them.
+/// Stores the update; stack trace rules that group differently from the project's (not just
+/// other comments or spacing) begin a transition from the grouping before them.
 async fn change(state: &AppState, row: project::Model, update: &ProjectUpdate) -> Result<project::Model, ApiError> {
-    let until = chrono::Utc::now() + GROUPING_TRANSITION;
-    Ok(projects::update(&state.db, row, update, GROUPING_VERSION, until).await?)
+    let regroups = match &update.stack_rules {
+        Some(rules) => StackRules::parse(rules)
+            .map_err(|err| ApiError::Invalid(format!("stack trace rules, {err}")))?
+            .ne(&StackRules::parse(&row.stack_rules).unwrap_or_default()),
+        None => false,
+    };
+    let grouping_change =
+        regroups.then(|| GroupingChange { version: GROUPING_VERSION, until: chrono::Utc::now() + GROUPING_TRANSITION });
+    Ok(projects::update(&state.db, row, update, grouping_change).await?)
 }
 
 /// Renames the project, sets its platform, allowed origins, data scrubbing and stack trace
@@ -115,9 +123,6 @@ async fn update(
     }
     if let Some(platform) = &body.platform {
         body.platform = Some(valid_platform(platform)?);
-    }
-    if let Some(rules) = &body.stack_rules {
-        StackRules::parse(rules).map_err(|err| ApiError::Invalid(format!("stack trace rules, {err}")))?;
     }
     let updated = change(&state, row, &body).await?;
     state.ingest_keys.forget();

@@ -9,6 +9,8 @@ use super::fingerprint::{self, GROUPING_VERSION, Grouping};
 use super::stack_rules::{self, BUILTIN, StackRules};
 use crate::store::projects::{IngestSettings, PreviousGrouping};
 use app::event::Event;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 /// How long events are also hashed as before a change of rules.
 pub const TRANSITION: chrono::TimeDelta = chrono::TimeDelta::days(90);
@@ -22,7 +24,7 @@ pub fn apply(event: &mut Event, settings: &IngestSettings) -> Grouping {
         .filter(|previous| previous.until > event.received)
         .map(|previous| (previous, event.clone()));
     let own = rules(&settings.stack_rules);
-    let layers = [&*BUILTIN, &own];
+    let layers = [&*BUILTIN, &*own];
     stack_rules::mark_in_app(event, &layers);
     let mut grouping = fingerprint::group(event, &layers);
     if let Some((previous, mut event)) = before {
@@ -37,23 +39,38 @@ pub fn apply(event: &mut Event, settings: &IngestSettings) -> Grouping {
 
 fn previous_hashes(previous: &PreviousGrouping, event: &mut Event) -> Vec<String> {
     let own = rules(&previous.stack_rules);
-    let with_builtin = [&*BUILTIN, &own];
+    let with_builtin = [&*BUILTIN, &*own];
     // Before the built-in rules, only the SDK's flags counted.
     let layers: &[&StackRules] = if previous.version == GROUPING_VERSION { &with_builtin } else { &with_builtin[1..] };
     stack_rules::mark_in_app(event, layers);
     fingerprint::group(event, layers).hashes
 }
 
+/// Rule texts remembered, parsed, before the cache starts over: a project's rules are read once,
+/// not for every event.
+const PARSED_MOST: usize = 1_000;
+
+static PARSED: LazyLock<Mutex<HashMap<String, Arc<StackRules>>>> = LazyLock::new(Mutex::default);
+
 /// The project's rules; rules that no longer parse (written to the database by hand) count
 /// as none, loudly.
-fn rules(text: &str) -> StackRules {
+fn rules(text: &str) -> Arc<StackRules> {
     if text.trim().is_empty() {
-        return StackRules::default();
+        return Arc::default();
     }
-    StackRules::parse(text).unwrap_or_else(|err| {
+    if let Some(parsed) = PARSED.lock().unwrap_or_else(PoisonError::into_inner).get(text) {
+        return parsed.clone();
+    }
+    let parsed = Arc::new(StackRules::parse(text).unwrap_or_else(|err| {
         tracing::warn!("the project's stack trace rules do not parse ({err}); grouping without them");
         StackRules::default()
-    })
+    }));
+    let mut cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= PARSED_MOST {
+        cache.clear();
+    }
+    cache.insert(text.to_owned(), parsed.clone());
+    parsed
 }
 
 #[cfg(test)]

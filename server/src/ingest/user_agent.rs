@@ -1,6 +1,8 @@
 //! The browser, OS and device of the request's `User-Agent`, as contexts, when the SDK sent none
-//! (browser SDKs never do): Relay does the same, so `browser.name:Firefox` finds browser events.
-//! Parsed by woothee; one service sees few distinct agents, so each is parsed once and kept.
+//! (browser SDKs never do), so `browser.name:Firefox` finds browser events. As in Relay, the OS
+//! and device are the event's own only for JavaScript; a server's event gets the browser and a
+//! `client_os`, since its `os` is the server's. Parsed by woothee; one service sees few distinct
+//! agents, so each is parsed once and kept.
 
 use app::event::Event;
 use serde_json::{Map, Value, json};
@@ -32,7 +34,9 @@ pub fn fill_contexts(event: &mut Event) {
         return;
     };
     let parsed = parsed(&agent);
-    for (name, context) in [("browser", parsed.browser), ("os", parsed.os), ("device", parsed.device)] {
+    let from_a_browser = event.platform == "javascript";
+    let (os, device) = if from_a_browser { ("os", parsed.device) } else { ("client_os", None) };
+    for (name, context) in [("browser", parsed.browser), (os, parsed.os), ("device", device)] {
         if let Some(context) = context {
             event.contexts.entry(name).or_insert(context);
         }
@@ -97,7 +101,9 @@ fn parse(agent: &str) -> Parsed {
 fn os_of<'a>(os: &'a str, version: &'a str) -> (Option<&'a str>, Option<&'a str>) {
     let version = known(version);
     match os {
-        windows if windows.starts_with("Windows") => {
+        "Windows Phone OS" => (Some("Windows Phone"), version),
+        "Windows CE" => (Some("Windows CE"), None),
+        windows if windows.starts_with("Windows ") => {
             (Some("Windows"), windows.strip_prefix("Windows ").filter(|v| !v.contains("UNKNOWN")))
         }
         "Mac OSX" => (Some("macOS"), version),
@@ -123,9 +129,13 @@ mod tests {
     use super::*;
 
     fn event(request: Value, contexts: Value) -> Event {
+        event_of("javascript", request, contexts)
+    }
+
+    fn event_of(platform: &str, request: Value, contexts: Value) -> Event {
         let payload = json!({
             "event_id": "0123456789abcdef0123456789abcdef",
-            "platform": "javascript",
+            "platform": platform,
             "request": request,
             "contexts": contexts,
         });
@@ -159,6 +169,16 @@ mod tests {
         fill_contexts(&mut windows);
         assert_eq!(windows.contexts["os"], json!({"type": "os", "name": "Windows", "version": "10"}));
         assert_eq!(windows.contexts["browser"]["name"], "Chrome");
+    }
+
+    #[test]
+    fn a_servers_event_gets_its_clients_browser_and_os_but_keeps_its_own_os() {
+        let mut django = event_of("python", json!({"headers": [["User-Agent", IPHONE]]}), json!({}));
+        fill_contexts(&mut django);
+        assert_eq!(django.contexts["browser"]["name"], "Safari");
+        assert_eq!(django.contexts["client_os"]["name"], "iOS");
+        assert!(!django.contexts.contains_key("os") && !django.contexts.contains_key("device"));
+        assert_eq!(os_of("Windows Phone OS", "8.0"), (Some("Windows Phone"), Some("8.0")));
     }
 
     #[test]

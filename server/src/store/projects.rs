@@ -205,23 +205,35 @@ pub fn settings(row: &project::Model) -> ProjectSettings {
     }
 }
 
-/// Applies the fields the update sets. New stack trace rules keep the grouping before them as
-/// the previous one (`version` is the grouping in use), hashed too until `transition_until`.
+/// A change of the grouping: the grouping in use, and until when events are also hashed as
+/// before it.
+pub struct GroupingChange<'a> {
+    pub version: &'a str,
+    pub until: DateTime<Utc>,
+}
+
+/// Applies the fields the update sets. With `grouping_change` (the new stack trace rules group
+/// differently) the grouping before them becomes the previous one, hashed too until its `until`.
+/// A transition still under way keeps its older grouping: the issues opened since it began own
+/// hashes of that grouping too, so hashing with it keeps them all.
 pub async fn update(
     db: &impl ConnectionTrait,
     row: project::Model,
     update: &ProjectUpdate,
-    version: &str,
-    transition_until: DateTime<Utc>,
+    grouping_change: Option<GroupingChange<'_>>,
 ) -> Result<project::Model, DbErr> {
-    let rules_change = update.stack_rules.as_ref().filter(|rules| **rules != row.stack_rules).cloned();
+    let in_transition = row.grouping_transition_until.is_some_and(|until| until > Utc::now());
     let old_rules = row.stack_rules.clone();
     let mut row = row.into_active_model();
-    if let Some(rules) = rules_change {
-        row.previous_grouping_version = Set(Some(version.to_owned()));
-        row.previous_stack_rules = Set(Some(old_rules));
-        row.grouping_transition_until = Set(Some(transition_until));
-        row.stack_rules = Set(rules);
+    if let Some(rules) = &update.stack_rules {
+        row.stack_rules = Set(rules.clone());
+    }
+    if let Some(change) = grouping_change {
+        if !in_transition {
+            row.previous_grouping_version = Set(Some(change.version.to_owned()));
+            row.previous_stack_rules = Set(Some(old_rules));
+        }
+        row.grouping_transition_until = Set(Some(change.until));
     }
     if let Some(name) = &update.name {
         row.name = Set(name.trim().to_owned());

@@ -34,9 +34,11 @@ async fn new_rules_mark_frames_at_ingest_and_the_issue_keeps_its_events() {
     assert_eq!((settings["stack_rules"].as_str(), &settings["grouping_transition_until"]), (Some(""), &Value::Null));
     assert!(settings["builtin_stack_rules"].as_str().is_some_and(|text| text.contains("**/node_modules/** -app")));
 
-    app.update_project(FIXTURE_PROJECT, json!({"stack_rules": "# helpers\nstack.function:log_* -app"})).await;
+    // Out of the app and of grouping: both of the event's hashes change.
+    let rules = "# helpers\nstack.function:log_* -app -group";
+    app.update_project(FIXTURE_PROJECT, json!({"stack_rules": rules})).await;
     let settings = rules_of(&app).await;
-    assert_eq!(settings["stack_rules"], "# helpers\nstack.function:log_* -app");
+    assert_eq!(settings["stack_rules"], rules);
     let until: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(settings["grouping_transition_until"].clone()).expect("a transition");
     assert!(until > chrono::Utc::now() + chrono::TimeDelta::days(89), "{until}");
@@ -58,6 +60,23 @@ async fn new_rules_mark_frames_at_ingest_and_the_issue_keeps_its_events() {
     send_error(&app, 3).await;
     assert_eq!(app.issue_count().await, 1);
     assert_eq!(app.event_count().await, 3);
+}
+
+#[tokio::test]
+async fn a_second_change_during_the_transition_keeps_the_grouping_from_before_the_first() {
+    let app = spawn_app().await;
+    send_error(&app, 1).await;
+    app.update_project(FIXTURE_PROJECT, json!({"stack_rules": "stack.function:log_* -app -group"})).await;
+    let until = rules_of(&app).await["grouping_transition_until"].clone();
+    app.update_project(
+        FIXTURE_PROJECT,
+        json!({"stack_rules": "# the same rule\n  stack.function:log_*   -app -group"}),
+    )
+    .await;
+    assert_eq!(rules_of(&app).await["grouping_transition_until"], until, "comments and spaces group the same");
+    app.update_project(FIXTURE_PROJECT, json!({"stack_rules": "stack.function:checkout -group"})).await;
+    send_error(&app, 2).await;
+    assert_eq!(app.issue_count().await, 1, "the grouping from before both changes still counts");
 }
 
 #[tokio::test]

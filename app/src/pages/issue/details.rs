@@ -91,7 +91,11 @@ pub fn Grouping(issue_id: i64, event_id: String) -> impl IntoView {
 fn GroupingTable(info: GroupingInfo) -> impl IntoView {
     view! {
         <p class="muted">
-            {format!("Grouped by {}. An event joins the issue that owns any of its hashes.", info.version)}
+            {format!(
+                "The issue was opened by {}. The event's hashes with the stack trace rules as they are now; \
+                 an event joins the issue that owns any of its hashes.",
+                info.version,
+            )}
         </p>
         {info.fingerprint.map(|parts| view! { <p>"Fingerprint set by the SDK: " <code>{parts.join(", ")}</code></p> })}
         <table class="list grouping-variants">
@@ -110,7 +114,7 @@ fn GroupingTable(info: GroupingInfo) -> impl IntoView {
                         let name = variant.name.clone();
                         view! {
                             <tr class:owned=variant.of_this_issue data-variant=name>
-                                <td>{variant.name}</td>
+                                <th scope="row">{variant.name}</th>
                                 <td>
                                     <code>{variant.hash.unwrap_or_else(|| "none".to_owned())}</code>
                                     {variant.of_this_issue.then(|| view! { <span class="badge">"this issue's"</span> })}

@@ -94,7 +94,13 @@ pub fn Breadcrumbs(crumbs: Vec<Breadcrumb>, at: DateTime<Utc>, title: String) ->
             <h2>"Breadcrumbs"</h2>
             <table class="timeline">
                 <thead>
-                    <tr><th>"Time"</th><th>"Category"</th><th>"Level"</th><th>"Message"</th><th>"Data"</th></tr>
+                    <tr>
+                        <th scope="col">"Time"</th>
+                        <th scope="col">"Category"</th>
+                        <th scope="col">"Level"</th>
+                        <th scope="col">"Message"</th>
+                        <th scope="col">"Data"</th>
+                    </tr>
                 </thead>
                 <tbody>
                     {crumbs
@@ -116,7 +122,7 @@ pub fn Breadcrumbs(crumbs: Vec<Breadcrumb>, at: DateTime<Utc>, title: String) ->
                         })
                         .collect_view()}
                     <tr class="crumb error-crumb">
-                        <td class="offset">"0 s"</td>
+                        <td class="offset">"at the error"</td>
                         <td>"error"</td>
                         <td><span class="level" data-level="error">"error"</span></td>
                         <td class="crumb-message">{title}</td>

@@ -134,12 +134,17 @@ struct Numbered {
     times: usize,
 }
 
-/// The same frame called again and again in a row (recursion) becomes one with its count.
+/// The same frame called again and again in a row (recursion) becomes one with its count; it
+/// shows the innermost call (its variables are the ones closest to the error), numbered from
+/// the outermost.
 fn repeats_folded(frames: Vec<(usize, (Frame, bool))>) -> Vec<Numbered> {
     let mut out: Vec<Numbered> = Vec::new();
     for (index, (frame, app)) in frames {
         match out.last_mut() {
-            Some(last) if same_place(&last.frame, &frame) => last.times += 1,
+            Some(last) if same_place(&last.frame, &frame) => {
+                last.times += 1;
+                *last.frame = frame;
+            }
             _ => out.push(Numbered { index, frame: Box::new(frame), app, times: 1 }),
         }
     }
@@ -181,7 +186,7 @@ fn group_frames(frames: Vec<Numbered>, fold: bool) -> Vec<FrameGroup> {
 #[component]
 fn SystemFrames(frames: Vec<Numbered>) -> impl IntoView {
     let open = RwSignal::new(false);
-    let count = frames.len();
+    let count: usize = frames.iter().map(|numbered| numbered.times).sum();
     let frames = StoredValue::new(frames);
     view! {
         <li class="system-frames">
@@ -359,6 +364,13 @@ mod tests {
         frames.push(frame("leaf", true));
         frames.push(frame("recurse", true));
         assert_eq!(shape(&group_frames(listed(frames), true)), ["main", "recurse ×121", "leaf", "recurse"]);
+        let mut innermost = frame("recurse", true);
+        innermost.vars = Some(serde_json::json!({"depth": 121}).as_object().cloned().unwrap_or_default());
+        let mut run = vec![frame("recurse", true); 2];
+        run.push(innermost);
+        let folded = listed(run);
+        assert_eq!((folded.len(), folded[0].index, folded[0].times), (1, 0, 3));
+        assert!(folded[0].frame.vars.is_some(), "the innermost call's variables");
         let mut other_line = frame("recurse", true);
         other_line.lineno = Some(11);
         assert_eq!(listed(vec![frame("recurse", true), other_line]).len(), 2, "another line is another place");
@@ -371,6 +383,11 @@ mod tests {
         let frames = vec![unmarked, frame("core::panicking::panic_fmt", false), frame("sentry_panic::hook", false)];
         assert_eq!(app_frames(&frames), [true, false, false]);
         assert_eq!(shape(&group_frames(listed(frames), true)), ["shop::total", "2 system"]);
+        let mut repeated = vec![frame("shop::run", true), frame("std::rt", false), frame("std::rt", false)];
+        repeated[0].in_app = None;
+        let groups = group_frames(listed(repeated), true);
+        let FrameGroup::One(_) = &groups[0] else { panic!("the app's frame alone") };
+        assert!(matches!(&groups[..], [_, FrameGroup::One(system)] if system.times == 2), "a lone folded run stays");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The globs of stack trace rules, as Sentry matches them: in a path `*` stays within one
-//! folder, `**` crosses folders and letters match in any case (`\` counts as `/`); in a
+//! folder, `**` crosses folders and ASCII letters match in any case (`\` counts as `/`); in a
 //! function or module name `*` matches anything and case counts. `?` is any one character.
 //! Hand-written rather than compiled to regexes: a project's rules are read for every event.
 
@@ -8,7 +8,7 @@ pub const MOST_PARTS: usize = 120;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Part {
-    Byte(u8),
+    Char(char),
     /// `?`
     One,
     /// `*`
@@ -36,13 +36,13 @@ impl Glob {
 
     fn new(pattern: &str, path: bool) -> Result<Glob, String> {
         let mut parts = Vec::with_capacity(pattern.len());
-        let mut bytes = pattern.bytes().peekable();
-        while let Some(byte) = bytes.next() {
-            parts.push(match byte {
-                b'*' if path && bytes.next_if_eq(&b'*').is_some() => Part::Stars,
-                b'*' => Part::Star,
-                b'?' => Part::One,
-                byte => Part::Byte(byte),
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            parts.push(match c {
+                '*' if path && chars.next_if_eq(&'*').is_some() => Part::Stars,
+                '*' => Part::Star,
+                '?' => Part::One,
+                c => Part::Char(c),
             });
         }
         if parts.len() > MOST_PARTS {
@@ -51,18 +51,18 @@ impl Glob {
         Ok(Glob { parts, path })
     }
 
-    /// Runs the glob as a set of positions over the value, one byte at a time: no backtracking,
-    /// so no pattern can make a match slow.
+    /// Runs the glob as a set of positions over the value, one character at a time: no
+    /// backtracking, so no pattern can make a match slow.
     pub fn matches(&self, value: &str) -> bool {
         let mut at = self.widened(1);
-        for &byte in value.as_bytes() {
-            let byte = if self.path { if byte == b'\\' { b'/' } else { byte.to_ascii_lowercase() } } else { byte };
+        for c in value.chars() {
+            let c = if self.path { if c == '\\' { '/' } else { c.to_ascii_lowercase() } } else { c };
             let mut next = 0u128;
             for index in positions(at) {
                 match self.parts.get(index) {
-                    Some(Part::Byte(expected)) if *expected == byte => next |= 1 << (index + 1),
-                    Some(Part::One) if !(self.path && byte == b'/') => next |= 1 << (index + 1),
-                    Some(Part::Star) if !(self.path && byte == b'/') => next |= 1 << index,
+                    Some(Part::Char(expected)) if *expected == c => next |= 1 << (index + 1),
+                    Some(Part::One) if !(self.path && c == '/') => next |= 1 << (index + 1),
+                    Some(Part::Star) if !(self.path && c == '/') => next |= 1 << index,
                     Some(Part::Stars) => next |= 1 << index,
                     _ => {}
                 }
@@ -119,6 +119,7 @@ mod tests {
         assert!(!name("myapp.*").matches("myapp"));
         assert!(name("*::call").matches("<F as core::ops::Fn>::call"));
         assert!(name("a?c").matches("abc") && !name("a?c").matches("abbc"));
+        assert!(name("a?c").matches("aéc"), "one character, not one byte");
     }
 
     #[test]

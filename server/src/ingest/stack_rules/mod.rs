@@ -149,13 +149,21 @@ impl Matcher {
             Field::Family(families) => families.contains(&family),
             Field::Function(pattern) => glob(pattern, &frame.function) || glob(pattern, &frame.raw_function),
             Field::Module(pattern) => glob(pattern, &frame.module),
-            Field::Path(pattern) => glob(pattern, &frame.abs_path) || glob(pattern, &frame.filename),
+            Field::Path(pattern) => [&frame.abs_path, &frame.filename]
+                .into_iter()
+                .any(|value| value.as_deref().is_some_and(|value| path_matches(pattern, value))),
             Field::Package(pattern) => frame.package.as_deref().is_some_and(|package| {
-                pattern.matches(package) || pattern.matches(package.rsplit(['/', '\\']).next().unwrap_or(package))
+                path_matches(pattern, package) || pattern.matches(package.rsplit(['/', '\\']).next().unwrap_or(package))
             }),
             Field::App(app) => frame.in_app.unwrap_or(false) == *app,
         }
     }
+}
+
+/// A relative path (`node_modules/x.js`) is also tried as if it began with `/`, as Sentry does,
+/// so that `**/node_modules/**` finds it.
+fn path_matches(pattern: &Glob, path: &str) -> bool {
+    pattern.matches(path) || (!path.starts_with(['/', '\\']) && pattern.matches(&format!("/{path}")))
 }
 
 fn rule(line: &str) -> Result<Rule, String> {
