@@ -21,6 +21,10 @@ enum Part {
 pub struct Glob {
     parts: Vec<Part>,
     path: bool,
+    /// The plain text the glob starts with, or else its longest plain run: a value without it
+    /// cannot match, which most values of most rules are quickly found not to have.
+    literal: String,
+    anchored: bool,
 }
 
 impl Glob {
@@ -48,14 +52,59 @@ impl Glob {
         if parts.len() > MOST_PARTS {
             return Err(format!("`{pattern}` is longer than {MOST_PARTS} characters"));
         }
-        Ok(Glob { parts, path })
+        let runs: Vec<String> = parts
+            .split(|part| !matches!(part, Part::Char(_)))
+            .map(|run| run.iter().filter_map(|part| if let Part::Char(c) = part { Some(*c) } else { None }).collect())
+            .collect();
+        let anchored = matches!(parts.first(), Some(Part::Char(_)));
+        let literal =
+            if anchored { runs[0].clone() } else { runs.into_iter().max_by_key(String::len).unwrap_or_default() };
+        Ok(Glob { parts, path, literal, anchored })
+    }
+
+    pub fn matches(&self, value: &str) -> bool {
+        self.matches_after(None, value)
+    }
+
+    /// Whether the glob matches `value` as if it began with `first`.
+    pub fn matches_after(&self, first: Option<char>, value: &str) -> bool {
+        self.may_match(first, value) && self.runs(first.into_iter().chain(value.chars()))
+    }
+
+    /// Whether the value has the glob's plain text (where the glob starts, when it starts with
+    /// it), byte by byte with the path's case and slashes.
+    fn may_match(&self, first: Option<char>, value: &str) -> bool {
+        let needle = self.literal.as_bytes();
+        let same = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(&v, &p)| self.normal(v) == p);
+        let mut buffer = [0u8; 4];
+        let head: &[u8] = first.map_or(&[], |c| c.encode_utf8(&mut buffer).as_bytes());
+        let value = value.as_bytes();
+        let starts = |value: &[u8]| {
+            needle.len() <= head.len() + value.len()
+                && same(head, needle)
+                && same(value, &needle[head.len().min(needle.len())..])
+        };
+        if self.anchored {
+            return starts(value);
+        }
+        needle.is_empty()
+            || value.windows(needle.len()).any(|window| same(window, needle))
+            || (!head.is_empty() && starts(value))
+    }
+
+    fn normal(&self, byte: u8) -> u8 {
+        match byte {
+            b'\\' if self.path => b'/',
+            byte if self.path => byte.to_ascii_lowercase(),
+            byte => byte,
+        }
     }
 
     /// Runs the glob as a set of positions over the value, one character at a time: no
     /// backtracking, so no pattern can make a match slow.
-    pub fn matches(&self, value: &str) -> bool {
+    fn runs(&self, value: impl Iterator<Item = char>) -> bool {
         let mut at = self.widened(1);
-        for c in value.chars() {
+        for c in value {
             let c = if self.path { if c == '\\' { '/' } else { c.to_ascii_lowercase() } } else { c };
             let mut next = 0u128;
             for index in positions(at) {
@@ -136,6 +185,10 @@ mod tests {
         assert!(!path("node:**").matches("/srv/node:x"));
         assert!(path("**").matches(""));
         assert!(path("**/x*.js").matches("/p/xq/z/x1.js"), "a later star cannot cross, an earlier two can");
+        let modules = path("**/node_modules/**");
+        assert!(!modules.matches("node_modules/x.js") && modules.matches_after(Some('/'), "node_modules/x.js"));
+        assert!(path("/srv/*.js").matches_after(Some('/'), "SRV/app.js"));
+        assert!(!path("/srv/*.js").matches_after(Some('/'), "srvx/app.js"));
     }
 
     #[test]

@@ -163,7 +163,7 @@ impl Matcher {
 /// A relative path (`node_modules/x.js`) is also tried as if it began with `/`, as Sentry does,
 /// so that `**/node_modules/**` finds it.
 fn path_matches(pattern: &Glob, path: &str) -> bool {
-    pattern.matches(path) || (!path.starts_with(['/', '\\']) && pattern.matches(&format!("/{path}")))
+    pattern.matches(path) || (!path.starts_with(['/', '\\']) && pattern.matches_after(Some('/'), path))
 }
 
 fn rule(line: &str) -> Result<Rule, String> {
