@@ -7,10 +7,12 @@
 //! event of the server process and, apart, of PostgreSQL's processes, and the server's peak RSS.
 //!
 //! `cargo xtask bench ingest [--events N] [--concurrency C[,C…]] [--sizes 5k,50k] [--alert-rules R]
-//! [--server PATH]`; the xtask builds the release server and passes it. With `--alert-rules R`
+//! [--transition] [--server PATH]`; the xtask builds the release server and passes it. With `--alert-rules R`
 //! the project has R alert rules (a new issue, or 100 events in 5 minutes, of level error) that
 //! notify a webhook receiver in this process, which prints how many notifications came and how
-//! long after its event was sent each arrived. The ~50 KB runs send a tenth of N. Set
+//! long after its event was sent each arrived. With `--transition` the project is in the grouping
+//! transition of a project made before the stack trace rules (each event also hashed the old
+//! way). The ~50 KB runs send a tenth of N. Set
 //! FAULTLINE_BENCH_DATABASE_URL to measure PostgreSQL instead of a fresh SQLite file: each run
 //! creates a fresh database on that server (and drops it after), leaving the named one alone.
 
@@ -188,6 +190,21 @@ async fn add_rules(database_url: &str, project: i64, count: usize, url: &str) ->
     Ok(())
 }
 
+/// Puts the project in the grouping transition every project made before the stack trace
+/// rules is in for 90 days: each event is also hashed as before them.
+async fn start_transition(database_url: &str, project: i64) -> anyhow::Result<()> {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    use server::store::entities::project;
+    let db = sea_orm::Database::connect(database_url).await?;
+    let row = project::Entity::find_by_id(project).one(&db).await?.ok_or_else(|| anyhow::anyhow!("no project"))?;
+    let mut row = row.into_active_model();
+    row.previous_grouping_version = Set(Some("newstyle:2023-01-11".to_owned()));
+    row.previous_stack_rules = Set(Some(String::new()));
+    row.grouping_transition_until = Set(Some(chrono::Utc::now() + chrono::TimeDelta::days(90)));
+    row.update(&db).await?;
+    Ok(())
+}
+
 /// (name, user + system CPU seconds) of a process, from /proc.
 fn cpu_of(pid: &str) -> Option<(String, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -234,18 +251,22 @@ struct Run<'a> {
     templates: Arc<Vec<Template>>,
     database_url: Option<&'a str>,
     alert_rules: usize,
+    transition: bool,
 }
 
 async fn run(run: Run<'_>) -> anyhow::Result<()> {
-    let Run { binary, events, concurrency, size, templates, database_url, alert_rules } = run;
+    let Run { binary, events, concurrency, size, templates, database_url, alert_rules, transition } = run;
     let data = tempfile::tempdir()?;
     let backend = if database_url.is_some() { "PostgreSQL" } else { "SQLite" };
     let server = start(binary, data.path(), database_url, alert_rules > 0)?;
     let pid = server.child.id();
     let (alert_url, arrivals) = receiver().await?;
+    let sqlite = format!("sqlite://{}?mode=rwc", data.path().join("faultline.db").display());
     if alert_rules > 0 {
-        let sqlite = format!("sqlite://{}?mode=rwc", data.path().join("faultline.db").display());
         add_rules(database_url.unwrap_or(&sqlite), server.project.parse()?, alert_rules, &alert_url).await?;
+    }
+    if transition {
+        start_transition(database_url.unwrap_or(&sqlite), server.project.parse()?).await?;
     }
     let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let next = Arc::new(AtomicUsize::new(0));
@@ -291,8 +312,9 @@ async fn run(run: Run<'_>) -> anyhow::Result<()> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let per_event = |seconds: f64| seconds * 1000.0 / events as f64;
     println!(
-        "ingest benchmark: {backend}, {events} events of ~{size} (mean {:.1} KB), {concurrency} concurrent clients",
-        bytes as f64 / events as f64 / 1000.0
+        "ingest benchmark: {backend}, {events} events of ~{size} (mean {:.1} KB), {concurrency} concurrent clients{}",
+        bytes as f64 / events as f64 / 1000.0,
+        if transition { ", grouping in transition" } else { "" }
     );
     println!(
         "  throughput: {:.0} events/s, {:.1} MB/s ({:.2} s)",
@@ -374,6 +396,7 @@ async fn main() -> anyhow::Result<()> {
     });
     let postgres = std::env::var("FAULTLINE_BENCH_DATABASE_URL").ok().filter(|url| !url.is_empty());
     let alert_rules = arg("--alert-rules").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let transition = std::env::args().any(|arg| arg == "--transition");
     let mut n = 0;
     for size in list("--sizes", "5k,50k") {
         let (recordings, events): (&[&str], usize) = match size.as_str() {
@@ -393,6 +416,7 @@ async fn main() -> anyhow::Result<()> {
                 templates: templates.clone(),
                 database_url,
                 alert_rules,
+                transition,
             };
             match &postgres {
                 Some(url) => {
