@@ -115,14 +115,13 @@ impl Event {
     }
 
     /// Where it happened: the SDK's culprit or transaction, else `module in function` of the
-    /// innermost in-app frame of the crash stack trace; without one, of the innermost frame not
-    /// known to be a library's (an SDK that marks only library frames), else of the innermost.
+    /// innermost of the app's frames ([`app_frames`]) of the crash stack trace, else of the
+    /// innermost frame.
     pub fn culprit(&self) -> String {
         let from_stack = || {
             let frames = &self.crash_stacktrace()?.frames;
-            let innermost = |app: fn(Option<bool>) -> bool| frames.iter().rev().find(|frame| app(frame.in_app));
-            let frame =
-                innermost(|app| app == Some(true)).or_else(|| innermost(|app| app.is_none())).or(frames.last())?;
+            let innermost_app = app_frames(frames).iter().rposition(|app| *app);
+            let frame = innermost_app.map_or(frames.last(), |index| frames.get(index))?;
             let place = frame.module.as_deref().or(frame.filename.as_deref()).or(frame.abs_path.as_deref());
             Some(match (place, frame.function.as_deref()) {
                 (Some(place), Some(function)) => format!("{place} in {function}"),
@@ -133,6 +132,13 @@ impl Event {
         let culprit = self.culprit.clone().or_else(|| self.transaction.clone()).or_else(from_stack).unwrap_or_default();
         cut(culprit, MAX_LABEL_CHARS)
     }
+}
+
+/// Which frames are the app's: those marked in-app; when none is, those not marked as a
+/// library's (the Rust SDK marks only the libraries it knows).
+pub fn app_frames(frames: &[Frame]) -> Vec<bool> {
+    let marked = frames.iter().any(|frame| frame.in_app == Some(true));
+    frames.iter().map(|frame| if marked { frame.in_app == Some(true) } else { frame.in_app.is_none() }).collect()
 }
 
 fn first_line(text: &str) -> &str {

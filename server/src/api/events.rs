@@ -4,8 +4,7 @@ use super::ApiError;
 use super::download::download;
 use super::extract::{Id, Params};
 use crate::auth::{Principal, access};
-use crate::ingest::fingerprint;
-use crate::ingest::stack_rules::{self, BUILTIN, StackRules};
+use crate::ingest::grouping;
 use crate::state::AppState;
 use crate::store::entities::issue;
 use crate::store::{events, issues, projects};
@@ -104,11 +103,8 @@ async fn grouping(
     let issue = readable_issue(&state, &principal, id).await?;
     let mut event = event_of(&state, ProjectId::from_db(issue.project_id), id, &event_id).await?.event;
     let project = projects::get(&state.db, issue.project_id).await?.ok_or(ApiError::NotFound("project"))?;
-    let own = StackRules::parse(&project.stack_rules).unwrap_or_default();
     let owned = issues::hashes(&state.db, issue.project_id, id).await?;
-    let layers = [&*BUILTIN, &own];
-    stack_rules::mark_in_app(&mut event, &layers);
-    let mut variants = fingerprint::explained(&event, &layers);
+    let mut variants = grouping::explain(&mut event, &project.stack_rules);
     for variant in &mut variants {
         variant.of_this_issue = variant.hash.as_ref().is_some_and(|hash| owned.contains(hash));
     }

@@ -4,8 +4,8 @@ use super::extract::{Body, Id};
 use super::fields;
 use super::{ApiError, NoContent};
 use crate::auth::{Principal, access};
-use crate::ingest::GROUPING_TRANSITION;
 use crate::ingest::fingerprint::GROUPING_VERSION;
+use crate::ingest::grouping;
 use crate::ingest::stack_rules::{self, StackRules};
 use crate::state::AppState;
 use crate::store::entities::project;
@@ -101,8 +101,8 @@ async fn change(state: &AppState, row: project::Model, update: &ProjectUpdate) -
             .ne(&StackRules::parse(&row.stack_rules).unwrap_or_default()),
         None => false,
     };
-    let grouping_change =
-        regroups.then(|| GroupingChange { version: GROUPING_VERSION, until: chrono::Utc::now() + GROUPING_TRANSITION });
+    let grouping_change = regroups
+        .then(|| GroupingChange { version: GROUPING_VERSION, until: chrono::Utc::now() + grouping::TRANSITION });
     Ok(projects::update(&state.db, row, update, grouping_change).await?)
 }
 

@@ -6,11 +6,12 @@
 //! grouping upgrades).
 
 use super::fingerprint::{self, GROUPING_VERSION, Grouping};
+use super::memo::Memo;
 use super::stack_rules::{self, BUILTIN, StackRules};
 use crate::store::projects::{IngestSettings, PreviousGrouping};
 use app::event::Event;
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use app::model::GroupingVariant;
+use std::sync::Arc;
 
 /// How long events are also hashed as before a change of rules.
 pub const TRANSITION: chrono::TimeDelta = chrono::TimeDelta::days(90);
@@ -46,11 +47,17 @@ fn previous_hashes(previous: &PreviousGrouping, event: &mut Event) -> Vec<String
     fingerprint::group(event, layers).hashes
 }
 
-/// Rule texts remembered, parsed, before the cache starts over: a project's rules are read once,
-/// not for every event.
-const PARSED_MOST: usize = 1_000;
+/// The event's grouping variants as the project's rules now make them (its frames marked
+/// again), for the issue page's explanation.
+pub fn explain(event: &mut Event, stack_rules: &str) -> Vec<GroupingVariant> {
+    let own = rules(stack_rules);
+    let layers = [&*BUILTIN, &*own];
+    stack_rules::mark_in_app(event, &layers);
+    fingerprint::explained(event, &layers)
+}
 
-static PARSED: LazyLock<Mutex<HashMap<String, Arc<StackRules>>>> = LazyLock::new(Mutex::default);
+/// Rule texts remembered, parsed: a project's rules are read once, not for every event.
+static PARSED: Memo<Arc<StackRules>> = Memo::new(1_000);
 
 /// The project's rules; rules that no longer parse (written to the database by hand) count
 /// as none, loudly.
@@ -58,19 +65,12 @@ fn rules(text: &str) -> Arc<StackRules> {
     if text.trim().is_empty() {
         return Arc::default();
     }
-    if let Some(parsed) = PARSED.lock().unwrap_or_else(PoisonError::into_inner).get(text) {
-        return parsed.clone();
-    }
-    let parsed = Arc::new(StackRules::parse(text).unwrap_or_else(|err| {
-        tracing::warn!("the project's stack trace rules do not parse ({err}); grouping without them");
-        StackRules::default()
-    }));
-    let mut cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
-    if cache.len() >= PARSED_MOST {
-        cache.clear();
-    }
-    cache.insert(text.to_owned(), parsed.clone());
-    parsed
+    PARSED.get_or(text, || {
+        Arc::new(StackRules::parse(text).unwrap_or_else(|err| {
+            tracing::warn!("the project's stack trace rules do not parse ({err}); grouping without them");
+            StackRules::default()
+        }))
+    })
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ pub mod endpoint;
 pub mod error;
 mod filters;
 pub mod fingerprint;
-mod grouping;
+pub mod grouping;
 pub mod key_cache;
+mod memo;
 mod origins;
 pub mod outcomes;
 pub mod pipeline;
@@ -18,6 +19,5 @@ pub mod stack_rules;
 mod user_agent;
 
 pub use endpoint::{Limits, canonical_path, router};
-pub use grouping::TRANSITION as GROUPING_TRANSITION;
 pub use protocol::normalize;
 pub use rate_limit::RateLimiter;

@@ -1,6 +1,8 @@
 //! The pipeline: an event payload as received becomes what the store keeps. `normalize` →
-//! `scrub` → contexts from the `user_agent` → the inbound `filters` → [`prepare`] (`grouping`: the stack trace rules and the
-//! fingerprint; title, culprit, tags, the affected user, the compressed payload). Work on values only: no HTTP, no state, no database.
+//! `scrub` → contexts from the `user_agent` → the inbound `filters` → [`prepare`] (`grouping`
+//! by the stack trace rules and the fingerprint; title, culprit, tags, the affected user, the
+//! compressed payload). Work on values only: no HTTP, no database, no state but memos of what
+//! parsing a user agent or a project's rules gave.
 
 use super::error::IngestError;
 use super::{filters, grouping, normalize, scrub, user_agent};

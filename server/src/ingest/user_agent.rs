@@ -4,10 +4,9 @@
 //! `client_os`, since its `os` is the server's. Parsed by woothee; one service sees few distinct
 //! agents, so each is parsed once and kept.
 
+use super::memo::Memo;
 use app::event::Event;
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, PoisonError};
 
 /// Agents remembered before the cache starts over.
 const CAPACITY: usize = 2_000;
@@ -22,7 +21,7 @@ struct Parsed {
     device: Option<Value>,
 }
 
-static SEEN: LazyLock<Mutex<HashMap<String, Parsed>>> = LazyLock::new(Mutex::default);
+static SEEN: Memo<Parsed> = Memo::new(CAPACITY);
 
 /// Adds the `browser`, `os` and `device` contexts the event lacks, from its request's agent.
 pub fn fill_contexts(event: &mut Event) {
@@ -33,7 +32,7 @@ pub fn fill_contexts(event: &mut Event) {
     let Some(agent) = event.request.as_ref().and_then(user_agent).filter(|agent| agent.len() <= MOST_CHARS) else {
         return;
     };
-    let parsed = parsed(&agent);
+    let parsed = SEEN.get_or(&agent, || parse(&agent));
     let from_a_browser = event.platform == "javascript";
     let (os, device) = if from_a_browser { ("os", parsed.device) } else { ("client_os", None) };
     for (name, context) in [("browser", parsed.browser), (os, parsed.os), ("device", device)] {
@@ -41,19 +40,6 @@ pub fn fill_contexts(event: &mut Event) {
             event.contexts.entry(name).or_insert(context);
         }
     }
-}
-
-fn parsed(agent: &str) -> Parsed {
-    if let Some(known) = SEEN.lock().unwrap_or_else(PoisonError::into_inner).get(agent) {
-        return known.clone();
-    }
-    let parsed = parse(agent);
-    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
-    if seen.len() >= CAPACITY {
-        seen.clear();
-    }
-    seen.insert(agent.to_owned(), parsed.clone());
-    parsed
 }
 
 /// The `User-Agent` header, from headers sent as `[name, value]` pairs or as an object.

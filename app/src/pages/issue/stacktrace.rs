@@ -3,7 +3,7 @@
 //! in a row (recursion) shown once with its count; a frame opens to its source context and local
 //! variables. A raw view gives the trace as plain text.
 
-use crate::event::{Exception, Frame, Stacktrace};
+use crate::event::{Exception, Frame, Stacktrace, app_frames};
 use leptos::prelude::*;
 
 use super::sections::KeyValues;
@@ -116,13 +116,6 @@ fn ExceptionView(exception: Exception, is_main: bool, newest_first: bool, full: 
             }}
         </div>
     }
-}
-
-/// Which frames are the app's: those marked in-app; when the SDK and the rules marked none, those
-/// not marked as a library's (the Rust SDK marks only the libraries it knows), as the culprit has it.
-fn app_frames(frames: &[Frame]) -> Vec<bool> {
-    let marked = frames.iter().any(|frame| frame.in_app == Some(true));
-    frames.iter().map(|frame| if marked { frame.in_app == Some(true) } else { frame.in_app.is_none() }).collect()
 }
 
 /// A frame as listed: where it is in the stack, whether it is the app's, how often in a row.

@@ -213,15 +213,20 @@ fn is_recursion(frame: &Frame, previous: Option<&Frame>) -> bool {
 /// `stacktrace:v1`: one component per variant; in `app` only in-app frames contribute.
 pub fn stacktrace(stack: &Stacktrace, context: Context<'_>) -> Variants {
     let event_platform = context.platform;
+    // `+group` only undoes an earlier `-group`: the last rule that matched decides.
+    let grouped_out: Vec<bool> = stack
+        .frames
+        .iter()
+        .map(|frame| stack_rules::grouped(frame, event_platform, context.rules) == Some(false))
+        .collect();
     ["system", "app"]
         .into_iter()
         .map(|variant| {
             let mut previous = None;
             let mut frames = Vec::with_capacity(stack.frames.len());
-            for frame in &stack.frames {
+            for (frame, grouped_out) in stack.frames.iter().zip(&grouped_out) {
                 let mut component = frame_component(frame, event_platform, is_recursion(frame, previous));
-                // `+group` only undoes an earlier `-group`: the last rule that matched decides.
-                if stack_rules::grouped(frame, event_platform, context.rules) == Some(false) {
+                if *grouped_out {
                     component.ignore("ignored by a stack trace rule");
                 }
                 // Frames the SDK did not mark are not in-app.

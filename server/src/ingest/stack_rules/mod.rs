@@ -64,7 +64,7 @@ impl Family {
     pub fn of(platform: &str) -> Family {
         match platform {
             "javascript" | "node" => Family::Javascript,
-            "native" | "c" | "cocoa" | "objc" | "swift" | "rust" => Family::Native,
+            "native" | "c" | "cocoa" | "objc" | "swift" => Family::Native,
             _ => Family::Other,
         }
     }
@@ -101,7 +101,7 @@ impl StackRules {
 
 /// Sets the in-app flag of every frame of the event as the rules decide, layer after layer.
 pub fn mark_in_app(event: &mut Event, layers: &[&StackRules]) {
-    let platform = event.platform.clone();
+    let event_family = Family::of(&event.platform);
     let stacks = event
         .exceptions
         .iter_mut()
@@ -110,7 +110,7 @@ pub fn mark_in_app(event: &mut Event, layers: &[&StackRules]) {
         .chain(event.stacktrace.as_mut());
     for stack in stacks {
         for frame in &mut stack.frames {
-            let family = Family::of(frame.platform.as_deref().unwrap_or(&platform));
+            let family = frame.platform.as_deref().map_or(event_family, Family::of);
             for rule in layers.iter().flat_map(|rules| &rules.rules) {
                 if let Some(app) = rule.app
                     && rule.matches(frame, family)
