@@ -2,6 +2,7 @@
 
 use crate::api::{self, AppError, Method};
 use crate::components::forms::go_to;
+use crate::components::theme::ThemeToggle;
 use crate::dto::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
@@ -85,6 +86,7 @@ fn TopBar(user: CurrentUser) -> impl IntoView {
                     <a href="/api/0/openapi.json" target="_blank" rel="noopener">"API"</a>
                 </div>
                 <div class="account">
+                    <ThemeToggle/>
                     <A href="/settings">{user.email.clone()}</A>
                     <button type="button" class="link" on:click=sign_out>"Sign out"</button>
                 </div>

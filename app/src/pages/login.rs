@@ -68,6 +68,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = StoredValue::new(use_query_map().with_untracked(|query| safe_next(query.get_str("next"))));
     view! {
         <Title text="Sign in · Faultline"/>
+        <main>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match setup.await {
@@ -82,6 +83,7 @@ pub fn LoginPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </main>
     }
 }
 
@@ -91,6 +93,7 @@ pub fn SetupPage() -> impl IntoView {
     let setup = Resource::new(|| (), |_| api::get::<SetupState>("/api/0/auth/setup"));
     view! {
         <Title text="Set up · Faultline"/>
+        <main>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match setup.await {
@@ -115,6 +118,7 @@ pub fn SetupPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </main>
     }
 }
 
@@ -127,6 +131,7 @@ pub fn InvitePage() -> impl IntoView {
         Resource::new(token, |token| async move { api::get::<InviteInfo>(&format!("/api/0/invites/{token}")).await });
     view! {
         <Title text="Join · Faultline"/>
+        <main>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match invite.await {
@@ -152,6 +157,7 @@ pub fn InvitePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </main>
     }
 }
 

@@ -131,7 +131,7 @@ fn Charts(project: i64, initial: ProjectChart) -> impl IntoView {
                 <BarChart bars=new_issues time_format="%b %e" noun="new issue" label="New issues per day"/>
             </figure>
             <div class="top-issues">
-                <h3>"Most events"</h3>
+                <h2>"Most events"</h2>
                 <ol>
                     {move || shown.with(|chart| chart.top_issues.iter().map(|issue| {
                         view! {

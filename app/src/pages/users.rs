@@ -26,7 +26,7 @@ pub fn UsersPage() -> impl IntoView {
                         match users.await {
                             Ok(list) => view! {
                                 <table class="list">
-                                    <thead><tr><th>"Email"</th><th>"Owner"</th><th>"Status"</th><th></th></tr></thead>
+                                    <thead><tr><th>"Email"</th><th>"Owner"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
                                     <tbody>{list.into_iter().map(|user| view! { <UserRow user version status/> }).collect_view()}</tbody>
                                 </table>
                             }
