@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 
 #[cfg(feature = "ssr")]
-pub use backend::{Backend, SharedBackend};
+pub use backend::{Backend, PageStatus, SharedBackend};
 
 #[cfg(feature = "ssr")]
 mod backend {
@@ -21,6 +21,21 @@ mod backend {
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
+
+    /// Sets the HTTP status of the page being rendered; the server provides it as context.
+    #[derive(Clone)]
+    pub struct PageStatus(pub Arc<dyn Fn(u16) + Send + Sync>);
+}
+
+/// Makes the page being rendered answer `status` (a page about something that does not exist
+/// answers 404); nothing in the browser, where the page has been answered.
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(PageStatus(set)) = leptos::prelude::use_context::<PageStatus>() {
+        set(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
 }
 
 /// An error answer of the API, or a failure to reach it.
@@ -35,6 +50,12 @@ pub struct AppError {
 impl AppError {
     fn new(status: u16, message: impl Into<String>) -> Self {
         AppError { status, code: "unavailable".to_owned(), message: message.into() }
+    }
+
+    /// Whether the API said there is no `what` (`no such issue`), as opposed to something else
+    /// the request named.
+    pub fn is_not_found(&self, what: &str) -> bool {
+        self.status == 404 && self.message.strip_prefix("no such ") == Some(what)
     }
 
     /// Whether the caller is not signed in.

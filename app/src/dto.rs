@@ -200,6 +200,19 @@ pub struct InviteInfo {
     pub expires_at: DateTime<Utc>,
 }
 
+/// An invite link not used yet, for the owner's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PendingInvite {
+    pub id: i64,
+    pub project_name: Option<String>,
+    pub role: Option<Role>,
+    /// The email of the owner who made it.
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenInfo {

@@ -76,6 +76,11 @@ test('setup, a project with its DSN, a first live error, and an invited teammate
   await owner.getByRole('button', { name: 'Create invite link' }).click();
   const invite = (await owner.locator('.invite-url').textContent()).trim();
   assert.ok(invite.startsWith(`${server.url}/invite/`));
+  // The link waits in the owner's list; the owner's own row offers nothing that locks them out.
+  await owner.locator('.invite-row', { hasText: 'member of Shop' }).waitFor();
+  const ownRow = owner.locator('.user-row', { hasText: '(you)' });
+  await ownRow.getByText('Another owner can change your account').waitFor();
+  assert.equal(await ownRow.getByRole('button').count(), 0, 'no Remove owner or Disable on oneself');
 
   const teammate = await (await browser.newContext()).newPage();
   await teammate.goto(invite);
@@ -96,6 +101,20 @@ test('setup, a project with its DSN, a first live error, and an invited teammate
   await teammate.waitForURL(/\/login$/);
   await teammate.goto(server.url);
   await teammate.waitForURL(/\/login$/);
+
+  // A used link says so; the owner's list no longer has it, and a new link can be revoked.
+  await teammate.goto(invite);
+  await teammate.getByRole('alert').filter({ hasText: 'this invite link was already used; sign in' }).waitFor();
+  await owner.reload();
+  await hydrated(owner);
+  await owner.getByText('None: every link was used, revoked or has expired.').waitFor();
+  await owner.getByRole('button', { name: 'Create invite link' }).click();
+  const revoked = (await owner.locator('.invite-url').textContent()).trim();
+  const row = owner.locator('.invite-row', { hasText: 'an account, no project' });
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.waitFor({ state: 'detached' });
+  await teammate.goto(revoked);
+  await teammate.getByRole('alert').filter({ hasText: 'no such invite' }).waitFor();
   assert.deepEqual(problems, []);
 });
 

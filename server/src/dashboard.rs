@@ -6,11 +6,11 @@
 
 use crate::security::page_policy;
 use crate::state::AppState;
-use app::api::{Backend, SharedBackend};
+use app::api::{Backend, PageStatus, SharedBackend};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use leptos::nonce::use_nonce;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{
@@ -49,6 +49,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let backend: SharedBackend = Arc::new(ApiBackend { api: crate::api::router().with_state(state.clone()) });
     let context = move || {
         provide_context(Arc::clone(&backend));
+        if let Some(response) = use_context::<ResponseOptions>() {
+            provide_context(PageStatus(Arc::new(move |status| {
+                if let Ok(status) = StatusCode::from_u16(status) {
+                    response.set_status(status);
+                }
+            })));
+        }
         // leptos_axum provides each request's nonce; the page's policy admits scripts with it.
         if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>())
             && let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce))

@@ -153,7 +153,14 @@ pub fn InvitePage() -> impl IntoView {
                         </section>
                     }
                         .into_any(),
-                    Err(err) => view! { <section class="card narrow"><ErrorBox err/></section> }.into_any(),
+                    Err(err) => view! {
+                        <section class="card narrow">
+                            <h1>"Join Faultline"</h1>
+                            <ErrorBox err/>
+                            <p><a href="/login">"Sign in"</a></p>
+                        </section>
+                    }
+                        .into_any(),
                 }
             })}
         </Suspense>

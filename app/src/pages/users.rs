@@ -1,10 +1,11 @@
 //! The instance's users, for its owner: who has an account, who owns the instance, who is
-//! disabled; and invite links for teammates.
+//! disabled; invite links for teammates, and those not used yet, to revoke. The owner is not
+//! offered to take their own ownership away or disable themselves.
 
 use crate::api::{self, Method};
 use crate::components::forms::{CopyButton, Status, StatusLine, run};
-use crate::components::layout::ErrorBox;
-use crate::dto::{InviteLink, NewInvite, ProjectInfo, UserInfo, UserUpdate};
+use crate::components::layout::{ErrorBox, me};
+use crate::dto::{InviteLink, NewInvite, PendingInvite, ProjectInfo, UserInfo, UserUpdate};
 use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,21 +14,45 @@ use leptos_meta::Title;
 pub fn UsersPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let users = Resource::new(move || version.get(), |_| api::get::<Vec<UserInfo>>("/api/0/users/"));
+    let invites = Resource::new(move || version.get(), |_| api::get::<Vec<PendingInvite>>("/api/0/invites/"));
+    let me = me().expect("the users page is a signed-in page");
     let status = RwSignal::new(Status::Idle);
     view! {
         <Title text="Users · Faultline"/>
         <section class="page">
             <header class="page-header"><h1>"Users"</h1></header>
-            <Invite/>
+            <Invite version/>
+            <section class="card pending-invites">
+                <h2>"Invite links not used yet"</h2>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match invites.await {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">"None: every link was used, revoked or has expired."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <table class="list">
+                                    <thead><tr><th>"For"</th><th>"Made by"</th><th>"Expires"</th><th>"Actions"</th></tr></thead>
+                                    <tbody>{list.into_iter().map(|invite| view! { <PendingRow invite version status/> }).collect_view()}</tbody>
+                                </table>
+                            }
+                                .into_any(),
+                            Err(err) => view! { <ErrorBox err/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
             <section class="card">
                 <h2>"Accounts"</h2>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
+                        let me = me.await.map(|me| me.id).unwrap_or_default();
                         match users.await {
                             Ok(list) => view! {
                                 <table class="list">
                                     <thead><tr><th>"Email"</th><th>"Owner"</th><th>"Status"</th><th>"Actions"</th></tr></thead>
-                                    <tbody>{list.into_iter().map(|user| view! { <UserRow user version status/> }).collect_view()}</tbody>
+                                    <tbody>{list.into_iter().map(|user| {
+                                        let is_me = user.id == me;
+                                        view! { <UserRow user is_me version status/> }
+                                    }).collect_view()}</tbody>
                                 </table>
                             }
                                 .into_any(),
@@ -41,8 +66,33 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// An invite link not used yet: whom it is for, and its Revoke button.
 #[component]
-fn UserRow(user: UserInfo, version: RwSignal<u32>, status: RwSignal<Status>) -> impl IntoView {
+fn PendingRow(invite: PendingInvite, version: RwSignal<u32>, status: RwSignal<Status>) -> impl IntoView {
+    let path = format!("/api/0/invites/{}/", invite.id);
+    let revoke = move |_| {
+        let path = path.clone();
+        run(status, async move { api::send::<_, ()>(Method::Delete, &path, &()).await }, move |_| {
+            version.update(|v| *v += 1)
+        });
+    };
+    let made_for = match (invite.project_name, invite.role) {
+        (Some(project), Some(role)) => format!("{role} of {project}"),
+        _ => "an account, no project".to_owned(),
+    };
+    view! {
+        <tr class="invite-row">
+            <td>{made_for}</td>
+            <td>{invite.created_by}</td>
+            <td title=invite.expires_at.to_rfc3339()>{invite.expires_at.format("%b %e, %H:%M UTC").to_string()}</td>
+            <td class="actions"><button type="button" class="link" on:click=revoke>"Revoke"</button></td>
+        </tr>
+    }
+}
+
+/// A user; the signed-in owner's own row offers nothing that would lock them out.
+#[component]
+fn UserRow(user: UserInfo, is_me: bool, version: RwSignal<u32>, status: RwSignal<Status>) -> impl IntoView {
     let path = format!("/api/0/users/{}/", user.id);
     let update = move |change: UserUpdate| {
         let path = path.clone();
@@ -57,19 +107,21 @@ fn UserRow(user: UserInfo, version: RwSignal<u32>, status: RwSignal<Status>) -> 
     let toggle_disabled = move |_| update(UserUpdate { is_owner: None, disabled: Some(!user.disabled) });
     view! {
         <tr class="user-row">
-            <td>{user.email}</td>
+            <td>{user.email}{is_me.then_some(" (you)")}</td>
             <td>{if user.is_owner { "owner" } else { "" }}</td>
             <td>{if user.disabled { "disabled" } else { "active" }}</td>
             <td class="actions">
-                <button type="button" class="link" on:click=toggle_owner>{if user.is_owner { "Remove owner" } else { "Make owner" }}</button>
-                <button type="button" class="link" on:click=toggle_disabled>{if user.disabled { "Enable" } else { "Disable" }}</button>
+                <Show when=move || !is_me fallback=|| view! { <span class="placeholder">"Another owner can change your account"</span> }>
+                    <button type="button" class="link" on:click=toggle_owner.clone()>{if user.is_owner { "Remove owner" } else { "Make owner" }}</button>
+                    <button type="button" class="link" on:click=toggle_disabled.clone()>{if user.disabled { "Enable" } else { "Disable" }}</button>
+                </Show>
             </td>
         </tr>
     }
 }
 
 #[component]
-fn Invite() -> impl IntoView {
+fn Invite(version: RwSignal<u32>) -> impl IntoView {
     let projects = Resource::new(|| (), |_| api::get::<Vec<ProjectInfo>>("/api/0/projects/"));
     let project = RwSignal::new(None::<i64>);
     let role = RwSignal::new(Role::Member);
@@ -81,7 +133,10 @@ fn Invite() -> impl IntoView {
         run(
             status,
             async move { api::send::<_, InviteLink>(Method::Post, "/api/0/invites/", &invite).await },
-            move |answer| link.set(Some(answer)),
+            move |answer| {
+                link.set(Some(answer));
+                version.update(|v| *v += 1);
+            },
         );
     };
     view! {

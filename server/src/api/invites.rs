@@ -1,4 +1,4 @@
-//! One-time invite links, and teammates accepting them.
+//! One-time invite links, the owner's list of those not used yet, and teammates accepting them.
 
 use super::ApiError;
 use super::auth::signed_in;
@@ -8,16 +8,20 @@ use crate::auth::{Principal, access, secrets};
 use crate::state::AppState;
 use crate::store::invites::{self, Refusal};
 use crate::store::{projects, users};
-use app::dto::{Credentials, CurrentUser, InviteInfo, InviteLink, NewInvite};
+use app::dto::{Credentials, CurrentUser, InviteInfo, InviteLink, NewInvite, PendingInvite};
 use app::model::Role;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Json, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create)).routes(routes!(show)).routes(routes!(accept))
+    OpenApiRouter::new()
+        .routes(routes!(create, pending))
+        .routes(routes!(revoke))
+        .routes(routes!(show))
+        .routes(routes!(accept))
 }
 
 /// Creates a one-time link for a teammate, optionally with a role in a project (owner only).
@@ -42,11 +46,43 @@ async fn create(
     Ok(Json(InviteLink { url, expires_at }))
 }
 
-/// What an open invite offers.
+/// The invite links not used yet, newest first (owner only).
+#[utoipa::path(get, path = "/api/0/invites/", tag = "users",
+    responses((status = 200, body = Vec<PendingInvite>), (status = 403)))]
+async fn pending(State(state): State<AppState>, principal: Principal) -> Result<Json<Vec<PendingInvite>>, ApiError> {
+    access::require_owner(&principal)?;
+    Ok(Json(invites::pending(&state.db).await?))
+}
+
+/// Revokes an invite link not used yet: it no longer opens (owner only).
+#[utoipa::path(delete, path = "/api/0/invites/{id}/", tag = "users",
+    responses((status = 204), (status = 403), (status = 404)))]
+async fn revoke(State(state): State<AppState>, principal: Principal, Id(id): Id<i64>) -> Result<StatusCode, ApiError> {
+    access::require_owner(&principal)?;
+    if !invites::revoke(&state.db, id).await? {
+        return Err(ApiError::NotFound("invite not used yet"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an open invite offers; a used or expired link answers 410 and says which.
 #[utoipa::path(get, path = "/api/0/invites/{token}", tag = "users",
-    responses((status = 200, body = InviteInfo), (status = 404)))]
+    responses((status = 200, body = InviteInfo), (status = 404), (status = 410)))]
 async fn show(State(state): State<AppState>, Id(token): Id<String>) -> Result<Json<InviteInfo>, ApiError> {
-    let invite = invites::open(&state.db, &secrets::digest(&token)).await?.ok_or(ApiError::NotFound("invite"))?;
+    let invite = invites::find(&state.db, &secrets::digest(&token)).await?.ok_or(ApiError::NotFound("invite"))?;
+    if invite.accepted_at.is_some() {
+        return Err(ApiError::Gone(
+            "this invite link was already used; sign in with the account it made, or ask the instance's owner for \
+             a new link"
+                .into(),
+        ));
+    }
+    if invite.expires_at <= chrono::Utc::now() {
+        return Err(ApiError::Gone(format!(
+            "this invite link expired on {}; ask the instance's owner for a new link",
+            invite.expires_at.format("%b %e, %Y")
+        )));
+    }
     Ok(Json(invites::info(&state.db, &invite).await?))
 }
 

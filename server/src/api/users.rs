@@ -22,8 +22,9 @@ async fn list(State(state): State<AppState>, principal: Principal) -> Result<Jso
     Ok(Json(users::list(&state.db).await?))
 }
 
-/// Makes a user owner or not, disables or enables them (owner only). The last active owner
-/// stays one.
+/// Makes a user owner or not, disables or enables them (owner only). No owner takes their own
+/// ownership away or disables themselves (another owner may), and the last active owner stays
+/// one.
 #[utoipa::path(patch, path = "/api/0/users/{id}/", tag = "users", request_body = UserUpdate,
     responses((status = 200, body = UserInfo), (status = 403), (status = 404), (status = 409)))]
 async fn update(
@@ -36,6 +37,11 @@ async fn update(
     let user = users::by_id(&state.db, id).await?.ok_or(ApiError::NotFound("user"))?;
     let loses_ownership =
         user.is_owner && !user.disabled && (body.is_owner == Some(false) || body.disabled == Some(true));
+    if loses_ownership && user.id == principal.user_id {
+        return Err(ApiError::Conflict(
+            "you cannot remove your own ownership or disable yourself; another owner can".into(),
+        ));
+    }
     if loses_ownership && users::active_owner_count(&state.db).await? <= 1 {
         return Err(ApiError::Conflict("the instance needs an active owner".into()));
     }

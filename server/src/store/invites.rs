@@ -3,14 +3,15 @@
 
 use super::entities::{invite, project, user};
 use super::{begin_write, members, users};
-use app::dto::InviteInfo;
+use app::dto::{InviteInfo, PendingInvite};
 use app::model::Role;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr,
+    QueryFilter, QueryOrder, SqlErr,
 };
+use std::collections::HashMap;
 
 /// How long an invite link stays valid.
 pub const VALIDITY: Duration = Duration::days(7);
@@ -48,10 +49,49 @@ pub async fn create(
     Ok(row.expires_at)
 }
 
+/// The invite of this token digest, open, used or expired.
+pub async fn find(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<invite::Model>, DbErr> {
+    invite::Entity::find().filter(invite::Column::TokenHash.eq(token_hash)).one(db).await
+}
+
 /// The invite of this token digest if it can still be accepted.
 pub async fn open(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<invite::Model>, DbErr> {
-    let row = invite::Entity::find().filter(invite::Column::TokenHash.eq(token_hash)).one(db).await?;
-    Ok(row.filter(|invite| invite.accepted_at.is_none() && invite.expires_at > Utc::now()))
+    Ok(find(db, token_hash).await?.filter(|invite| invite.accepted_at.is_none() && invite.expires_at > Utc::now()))
+}
+
+/// The invites that can still be accepted, newest first.
+pub async fn pending(db: &impl ConnectionTrait) -> Result<Vec<PendingInvite>, DbErr> {
+    let rows = invite::Entity::find()
+        .filter(invite::Column::AcceptedAt.is_null())
+        .filter(invite::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(invite::Column::Id)
+        .all(db)
+        .await?;
+    let projects: HashMap<i64, String> =
+        project::Entity::find().all(db).await?.into_iter().map(|project| (project.id, project.name)).collect();
+    let emails: HashMap<i64, String> =
+        user::Entity::find().all(db).await?.into_iter().map(|user| (user.id, user.email)).collect();
+    Ok(rows
+        .into_iter()
+        .map(|invite| PendingInvite {
+            id: invite.id,
+            project_name: invite.project_id.and_then(|id| projects.get(&id).cloned()),
+            role: invite.role.as_deref().and_then(Role::parse),
+            created_by: emails.get(&invite.created_by).cloned().unwrap_or_default(),
+            created_at: invite.created_at,
+            expires_at: invite.expires_at,
+        })
+        .collect())
+}
+
+/// Deletes the invite `id` if it was not used; whether there was one to delete.
+pub async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let deleted = invite::Entity::delete_many()
+        .filter(invite::Column::Id.eq(id))
+        .filter(invite::Column::AcceptedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
 }
 
 pub async fn info(db: &impl ConnectionTrait, invite: &invite::Model) -> Result<InviteInfo, DbErr> {

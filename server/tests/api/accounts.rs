@@ -234,6 +234,35 @@ async fn a_disabled_user_is_signed_out_and_the_last_owner_stays() {
 }
 
 #[tokio::test]
+async fn an_owner_cannot_demote_or_disable_themselves_but_another_owner_can() {
+    let app = spawn_app().await;
+    let users = app.get_json("/api/0/users/").await;
+    let me = users.as_array().expect("list").iter().find(|u| u["email"] == OWNER_EMAIL).expect("owner")["id"].clone();
+    create_user(&app.db, "second@example.com", true).await;
+    for change in [json!({"is_owner": false}), json!({"disabled": true})] {
+        let response =
+            app.client.patch(app.url(&format!("/api/0/users/{me}/"))).json(&change).send().await.expect("patch");
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{change}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(
+            body["error"]["message"],
+            "you cannot remove your own ownership or disable yourself; another owner can"
+        );
+    }
+    let cookie = app.sign_in("second@example.com").await;
+    let by_other = app
+        .anonymous
+        .patch(app.url(&format!("/api/0/users/{me}/")))
+        .header("origin", app.origin())
+        .header("cookie", cookie)
+        .json(&json!({"is_owner": false}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(by_other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn the_createuser_command_makes_an_owner_who_can_sign_in() {
     use std::io::Write;
     let database = crate::helpers::TestDatabase::new().await;

@@ -238,6 +238,7 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         (Method::GET, "/api/0/users/".into(), Value::Null, Need::Owner),
         (Method::PATCH, format!("/api/0/users/{}/", f.extra_user), json!({"disabled": false}), Need::Owner),
         (Method::POST, "/api/0/invites/".into(), json!({"project_id": p, "role": "viewer"}), Need::Owner),
+        (Method::GET, "/api/0/invites/".into(), Value::Null, Need::Owner),
         (Method::POST, "/api/0/projects/".into(), json!({"name": "Matrix"}), Need::Owner),
         (Method::GET, "/metrics".into(), Value::Null, Need::Owner),
     ];

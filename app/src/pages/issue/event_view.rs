@@ -16,7 +16,11 @@ pub fn ShownEvent(state: IssueState, detail: Loaded<IssueDetail>, event: Loaded<
     view! {
         <Suspense fallback=|| view! { <p class="placeholder">"Loading the event…"</p> }>
             {move || Suspend::new(async move {
-                let project_id = detail.await.map(|detail| detail.issue.project_id).unwrap_or_default();
+                let project_id = match detail.await {
+                    Ok(detail) => detail.issue.project_id,
+                    Err(err) if err.is_not_found("issue") => return ().into_any(),
+                    Err(_) => 0,
+                };
                 match event.await {
                     Ok(shown) => {
                         state.shown_event.set(Some(shown.clone()));

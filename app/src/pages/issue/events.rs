@@ -1,7 +1,6 @@
 //! The issue's events: a page at a time, and the ones arriving while the page is open.
 
 use super::IssueState;
-use crate::components::layout::ErrorBox;
 use crate::model::{EventSummary, absolute, counted, now, time_ago};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -52,7 +51,7 @@ pub fn EventList(state: IssueState, listed: Loaded<Vec<EventSummary>>, page: Mem
                             }
                                 .into_any()
                         }
-                        Err(err) => view! { <ErrorBox err/> }.into_any(),
+                        Err(err) => super::unless_missing(err).into_any(),
                     }
                 })}
             </Suspense>

@@ -14,7 +14,7 @@ mod stacktrace;
 mod tags;
 
 use crate::alerts::Delivery;
-use crate::api::{self, Method};
+use crate::api::{self, AppError, Method};
 use crate::components::forms::{Status, StatusLine, run};
 use crate::components::layout::ErrorBox;
 use crate::components::live_badge::LiveStatus;
@@ -186,15 +186,25 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
                             state.detail.set(Some(loaded));
                             view! { <header::IssueHeader state live/> }.into_any()
                         }
+                        Err(err) if err.is_not_found("issue") => {
+                            api::set_page_status(404);
+                            view! { <IssueMissing id=id.get_untracked()/> }.into_any()
+                        }
                         Err(err) => view! { <ErrorBox err/> }.into_any(),
                     }
                 })}
             </Suspense>
             <StatusLine status=state.outcome/>
-            <nav class="tabs" aria-label="Issue">
-                <a href=move || format!("/issues/{}", id.get()) class:active=tab == Tab::Details>"Details"</a>
-                <a href=move || format!("/issues/{}/events", id.get()) class:active=tab == Tab::Events>"Events"</a>
-            </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    detail.await.is_ok().then(|| view! {
+                        <nav class="tabs" aria-label="Issue">
+                            <a href=move || format!("/issues/{}", id.get()) class:active=tab == Tab::Details>"Details"</a>
+                            <a href=move || format!("/issues/{}/events", id.get()) class:active=tab == Tab::Events>"Events"</a>
+                        </nav>
+                    })
+                })}
+            </Suspense>
             <div class="issue-body">
                 <div class="issue-main">
                     <events::NewEvents state/>
@@ -209,7 +219,7 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
                                     state.activity.set(log);
                                     view! { <activity::ActivityLog state/> }.into_any()
                                 }
-                                Err(err) => view! { <ErrorBox err/> }.into_any(),
+                                Err(err) => unless_missing(err).into_any(),
                             }
                         })}
                     </Suspense>
@@ -227,7 +237,7 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
                                     state.deliveries.set(list);
                                     view! { <alerts::IssueAlerts state/> }.into_any()
                                 }
-                                Err(err) => view! { <ErrorBox err/> }.into_any(),
+                                Err(err) => unless_missing(err).into_any(),
                             }
                         })}
                     </Suspense>
@@ -236,6 +246,26 @@ pub fn IssuePage(tab: Tab) -> impl IntoView {
             <ShortcutsHelp open=help keys=SHORTCUTS/>
         </section>
     }
+}
+
+/// The one message of the page of an issue that does not exist (it answers 404).
+#[component]
+fn IssueMissing(id: i64) -> impl IntoView {
+    view! {
+        <div class="empty" role="alert">
+            <h1>"Issue not found"</h1>
+            <p>
+                {format!("There is no issue {id}: it was deleted, or it belongs to a project you are not a member of. ")}
+                <a href="/">"Back to the issues"</a>
+            </p>
+        </div>
+    }
+}
+
+/// A part of the issue page that could not load: nothing when the issue itself is missing (the
+/// page says so once), else the error.
+pub(crate) fn unless_missing(err: AppError) -> Option<impl IntoView> {
+    (!err.is_not_found("issue")).then(|| view! { <ErrorBox err/> })
 }
 
 /// Folds what the socket says about this issue into the page.
