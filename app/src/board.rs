@@ -37,6 +37,7 @@ mod tests {
             user_count: 0,
             assignee: None,
             last_24h: Vec::new(),
+            snooze: None,
         }
     }
 

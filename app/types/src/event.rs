@@ -167,6 +167,13 @@ pub struct LogEntry {
     pub params: Option<Value>,
 }
 
+impl Event {
+    /// The log message a person reads, if the event has one.
+    pub fn message(&self) -> Option<&str> {
+        self.logentry.as_ref()?.text()
+    }
+}
+
 impl LogEntry {
     /// What a person reads: the formatted message, else the template.
     pub fn text(&self) -> Option<&str> {

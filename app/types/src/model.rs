@@ -289,6 +289,40 @@ pub struct IssueSummary {
     /// lists of issues (the sparklines), empty elsewhere.
     #[serde(default)]
     pub last_24h: Vec<i64>,
+    /// When an ignored issue comes back by itself; absent when it is not ignored or ignored
+    /// forever. Boxed: most issues have none, and summaries travel in every live message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snooze: Option<Box<Snooze>>,
+}
+
+/// What brings an ignored issue back: a time, or the event or user count it reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Snooze {
+    pub until: Option<DateTime<Utc>>,
+    pub until_events: Option<i64>,
+    pub until_users: Option<i64>,
+}
+
+impl IssueSummary {
+    /// "until Dec 8, 14:00 UTC", "until 7 more events", "until 3 more users", or several joined
+    /// by "or"; nothing when the issue is not waiting for anything.
+    pub fn snoozed_until(&self) -> Option<String> {
+        let snooze = self.snooze.as_deref()?;
+        let more = |target: i64, now: i64, noun: &str| {
+            let more = (target - now).max(1);
+            format!("{} more {noun}{}", thousands(more), if more == 1 { "" } else { "s" })
+        };
+        let parts: Vec<String> = [
+            snooze.until.map(|at| at.format("%b %-d, %H:%M UTC").to_string()),
+            snooze.until_events.map(|target| more(target, self.event_count, "event")),
+            snooze.until_users.map(|target| more(target, self.user_count, "user")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| format!("until {}", parts.join(" or ")))
+    }
 }
 
 /// One event in a list of an issue's events.
@@ -301,6 +335,16 @@ pub struct EventSummary {
     pub received: DateTime<Utc>,
     pub level: Level,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Who met it: `id:…`, `email:…`, `username:…` or `ip:…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The log message, formatted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A file an SDK sent with an event; the bytes are downloaded separately.
@@ -417,6 +461,32 @@ pub fn absolute(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ignored_issue_says_what_brings_it_back() {
+        let at = DateTime::<Utc>::from_timestamp(1_765_202_400, 0).expect("time");
+        let mut issue = IssueSummary {
+            id: 1,
+            project_id: 1,
+            title: String::new(),
+            culprit: String::new(),
+            level: Level::Error,
+            status: IssueStatus::Ignored,
+            substatus: None,
+            first_seen: at,
+            last_seen: at,
+            event_count: 3,
+            user_count: 2,
+            assignee: None,
+            last_24h: Vec::new(),
+            snooze: None,
+        };
+        assert_eq!(issue.snoozed_until(), None, "ignored forever");
+        issue.snooze = Some(Box::new(Snooze { until: None, until_events: Some(13), until_users: None }));
+        assert_eq!(issue.snoozed_until().as_deref(), Some("until 10 more events"));
+        issue.snooze = Some(Box::new(Snooze { until: Some(at), until_events: Some(4), until_users: Some(3) }));
+        assert_eq!(issue.snoozed_until().as_deref(), Some("until Dec 8, 14:00 UTC or 1 more event or 1 more user"));
+    }
 
     #[test]
     fn level_accepts_relay_aliases_and_python_numbers() {

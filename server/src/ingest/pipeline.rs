@@ -78,6 +78,8 @@ pub fn prepare(
         hashes: grouping.hashes,
         grouping_version: grouping.version,
         release: event.release.clone(),
+        environment: event.environment.clone(),
+        message: event.message().map(str::to_owned),
         user_key: tags::user_key(event),
         tags: tags::of(event),
         payload: new_event::encode_payload(event)?,

@@ -3,11 +3,13 @@
 use super::entities::{attachment, event};
 use super::new_event::decode_payload;
 use app::model::{AttachmentInfo, EventDetail, EventNeighbors, EventSummary, Level};
+use app::tags::user_key;
 use protocol::ids::ProjectId;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// A page of an issue's events, newest first.
+/// A page of an issue's events, newest first, each with its environment, release, user and
+/// message from its payload.
 pub async fn for_issue(
     db: &impl ConnectionTrait,
     issue_id: i64,
@@ -24,13 +26,21 @@ pub async fn for_issue(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|row| EventSummary {
-            event_id: row.event_id,
-            issue_id: row.issue_id,
-            timestamp: row.timestamp,
-            received: row.received,
-            level: Level::parse(&row.level).unwrap_or_default(),
-            title: row.title,
+        .map(|row| {
+            let event = decode_payload(&row.payload).ok();
+            let event = event.as_ref();
+            EventSummary {
+                environment: event.and_then(|event| event.environment.clone()),
+                release: event.and_then(|event| event.release.clone()),
+                user: event.and_then(user_key),
+                message: event.and_then(|event| event.message().map(str::to_owned)),
+                event_id: row.event_id,
+                issue_id: row.issue_id,
+                timestamp: row.timestamp,
+                received: row.received,
+                level: Level::parse(&row.level).unwrap_or_default(),
+                title: row.title,
+            }
         })
         .collect())
 }

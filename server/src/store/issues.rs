@@ -3,7 +3,7 @@
 use super::entities::{issue, issue_hash, issue_hour, issue_tag, user};
 use app::chart::ChartRange;
 use app::dto::{HourCount, TagValue, TagValues};
-use app::model::{Assignee, IssueStatus, IssueSummary, Level, Substatus};
+use app::model::{Assignee, IssueStatus, IssueSummary, Level, Snooze, Substatus};
 use app::search::Sort;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, ExprTrait};
@@ -175,6 +175,17 @@ fn summary(row: issue::Model, assignee: Option<Assignee>) -> IssueSummary {
         user_count: row.user_count,
         assignee,
         last_24h: Vec::new(),
+        snooze: (row.status == IssueStatus::Ignored.as_str()
+            && (row.ignored_until.is_some()
+                || row.ignored_until_events.is_some()
+                || row.ignored_until_users.is_some()))
+        .then(|| {
+            Box::new(Snooze {
+                until: row.ignored_until,
+                until_events: row.ignored_until_events,
+                until_users: row.ignored_until_users,
+            })
+        }),
     }
 }
 

@@ -26,6 +26,9 @@ pub struct NewEvent {
     /// The grouping rules that made them, kept on a new issue.
     pub grouping_version: &'static str,
     pub release: Option<String>,
+    pub environment: Option<String>,
+    /// The log message, formatted.
+    pub message: Option<String>,
     /// The affected user (`id:…`, `email:…`, `username:…` or `ip:…`).
     pub user_key: Option<String>,
     /// What the issue counts the event under.

@@ -91,6 +91,10 @@ pub async fn events<'a>(
             received: new.received,
             level: new.level,
             title: new.title.clone(),
+            environment: new.environment.clone(),
+            release: new.release.clone(),
+            user: new.user_key.clone(),
+            message: new.message.clone(),
         });
     }
 

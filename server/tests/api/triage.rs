@@ -142,12 +142,14 @@ async fn an_issue_ignored_until_more_events_escalates_when_they_come() {
     let issue = only_issue(&app).await;
     let (status, ignored) = triage(&app, issue, json!({"action": "ignore", "until": {"more_events": 2}})).await;
     assert_eq!((status, ignored["status"].as_str()), (StatusCode::OK, Some("ignored")));
+    assert_eq!(ignored["snooze"], json!({"until": null, "until_events": 3, "until_users": null}), "back at 3 events");
 
     send(&app, 2, None, None).await;
     assert_eq!(summary(&app, issue).await["status"], "ignored", "one more event is not two");
     send(&app, 3, None, None).await;
     let after = summary(&app, issue).await;
     assert_eq!((after["status"].as_str(), after["substatus"].as_str()), (Some("unresolved"), Some("escalating")));
+    assert_eq!(after.get("snooze"), None, "an issue that came back waits for nothing");
     assert_eq!(activity(&app, issue).await, [by_owner("ignored"), by_system("escalated")]);
 }
 
@@ -323,14 +325,21 @@ async fn the_issue_page_data_counts_tags_users_releases_and_hours() {
 #[tokio::test]
 async fn an_issues_events_are_paged_and_each_knows_its_neighbors() {
     let app = spawn_app().await;
-    for n in 1..=55u32 {
+    for n in 1..=54u32 {
         send(&app, n, None, None).await;
     }
+    send(&app, 55, Some("shop@2.0"), Some("ada")).await;
     let issue = only_issue(&app).await;
     let first = app.get_json(&format!("/api/0/issues/{issue}/events/")).await;
     let second = app.get_json(&format!("/api/0/issues/{issue}/events/?page=2")).await;
     assert_eq!((first.as_array().map(Vec::len), second.as_array().map(Vec::len)), (Some(50), Some(5)));
     assert_eq!(first[0]["event_id"], format!("{:032x}", 55), "newest first");
+    assert_eq!(
+        (&first[0]["environment"], &first[0]["release"], &first[0]["user"]),
+        (&json!("production"), &json!("shop@2.0"), &json!("id:ada")),
+        "each event with its environment, release and user"
+    );
+    assert_eq!(first[1].get("release"), None, "and none where it has none");
 
     let middle = format!("{:032x}", 30);
     let detail = app.get_json(&format!("/api/0/issues/{issue}/events/{middle}/")).await;

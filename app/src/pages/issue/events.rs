@@ -65,7 +65,15 @@ fn EventRows(state: IssueState, #[prop(into)] events: Signal<Vec<EventSummary>>)
     view! {
         <table class="events">
             <thead>
-                <tr><th>"Event"</th><th>"Time"</th><th>"Level"</th><th>"Title"</th></tr>
+                <tr>
+                    <th>"Event"</th>
+                    <th>"Time"</th>
+                    <th>"Level"</th>
+                    <th>"Environment"</th>
+                    <th>"Release"</th>
+                    <th>"User"</th>
+                    <th>"Message"</th>
+                </tr>
             </thead>
             <tbody>
                 <For each=move || events.get() key=|event| event.event_id.clone() let(event)>
@@ -77,12 +85,20 @@ fn EventRows(state: IssueState, #[prop(into)] events: Signal<Vec<EventSummary>>)
                         </td>
                         <td title=absolute(event.timestamp)>{time_ago(event.timestamp, clock)}</td>
                         <td><span class="level" data-level=event.level.to_string()>{event.level.to_string()}</span></td>
-                        <td>{event.title.clone()}</td>
+                        <td class="environment">{event.environment.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                        <td class="release">{event.release.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                        <td class="user">{event.user.as_deref().map_or("—".to_owned(), user_label)}</td>
+                        <td class="message">{event.message.clone().unwrap_or_else(|| event.title.clone())}</td>
                     </tr>
                 </For>
             </tbody>
         </table>
     }
+}
+
+/// A user as a teammate reads them: the email or username alone, an id or address with its kind.
+fn user_label(key: &str) -> String {
+    key.strip_prefix("email:").or_else(|| key.strip_prefix("username:")).unwrap_or(key).to_owned()
 }
 
 #[component]

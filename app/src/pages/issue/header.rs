@@ -9,7 +9,7 @@ use crate::components::layout::window_title;
 use crate::components::live_badge::{LiveBadge, LiveStatus};
 use crate::components::triage::TriageButtons;
 use crate::dto::{IssueDetail, TriageAction};
-use crate::model::{Assignee, absolute, counted, now, thousands, time_ago};
+use crate::model::{Assignee, IssueSummary, absolute, counted, now, thousands, time_ago};
 use crate::pages::issue_list::StatusBadge;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -41,12 +41,15 @@ pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoVi
         <Title text=move || window_title(&read(|d| d.issue.title.clone())())/>
         <header class="issue-header">
             <div class="issue-heading">
-                <p class="project-name">{read(|d| d.project_name.clone())}</p>
-                <h1 class="issue-title">{read(|d| d.issue.title.clone())}</h1>
+                <p class="project-name">
+                    <a href=read(|d| format!("/projects/{}", d.issue.project_id))>{read(|d| d.project_name.clone())}</a>
+                </p>
+                <h1 class="issue-title" title=read(|d| d.issue.title.clone())>{read(|d| d.issue.title.clone())}</h1>
                 <p class="culprit">{read(|d| d.issue.culprit.clone())}</p>
                 <p class="badges">
                     <span class="level" data-level=read(|d| d.issue.level.to_string())>{read(|d| d.issue.level.to_string())}</span>
                     <StatusBadge issue/>
+                    <span class="snooze">{move || issue.with(|i| i.as_ref().and_then(IssueSummary::snoozed_until))}</span>
                     <LiveBadge status=live/>
                 </p>
             </div>
@@ -64,7 +67,9 @@ pub fn IssueHeader(state: IssueState, live: RwSignal<LiveStatus>) -> impl IntoVi
                 <dt>"Last seen"</dt>
                 <dd title=read(|d| absolute(d.issue.last_seen))>{seen(|d| (d.issue.last_seen, d.last_release.clone()))}</dd>
                 <dt>"Environments"</dt>
-                <dd>{read(|d| if d.environments.is_empty() { "—".to_owned() } else { d.environments.join(", ") })}</dd>
+                <dd class="environments">
+                    {read(|d| if d.environments.is_empty() { "—".to_owned() } else { d.environments.join(", ") })}
+                </dd>
             </dl>
             <Histogram state/>
         </header>
