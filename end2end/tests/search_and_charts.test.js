@@ -136,7 +136,20 @@ test('the project chart and the sparklines show the events sent, and tick live',
     for (const level of levels) {
       await sendEvent(server, leveled(`Charted${level}`, level));
     }
-    const { page, problems } = await openLive(browser, server, cookie, `/projects/${server.projectId}`);
+    // A project without events says so instead of drawing nothing.
+    const created = await fetch(`${server.url}/api/0/projects/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url, cookie },
+      body: JSON.stringify({ name: 'Quiet' }),
+    });
+    const quiet = await created.json();
+    const { page, problems } = await openLive(browser, server, cookie, `/projects/${quiet.id}`);
+    await page.locator('.events-chart .chart-empty', { hasText: 'No events in this range yet.' }).waitFor();
+    await page.locator('.new-issues-chart .chart-empty', { hasText: 'No new issues in this range yet.' }).waitFor();
+
+    await page.goto(`${server.url}/projects/${server.projectId}`);
+    await page.locator('.live-badge[data-state="live"]').waitFor();
+    assert.equal(await page.locator('.events-chart .chart-empty').count(), 0);
     const total = page.locator('.events-total');
     assert.equal(await total.getAttribute('data-total'), '6');
     assert.equal(await total.textContent(), '6 events');
@@ -146,6 +159,15 @@ test('the project chart and the sparklines show the events sent, and tick live',
     assert.equal(await page.locator('.events-chart .bar').last().locator('title').textContent().then((t) => /6 events, 1 fatal, 3 error, 2 warning/.test(t)), true);
     assert.equal(await page.locator('.new-issues-total').getAttribute('data-total'), '3');
     assert.equal(await page.locator('.top-issues li').first().locator('a').textContent(), 'Chartederror: Chartederror happened');
+    // The range shown is marked, the time axis runs from 23 hours ago to this hour, the tallest bar
+    // is labelled, and the top issue's count is whole.
+    assert.equal(await page.locator('.ranges a[aria-current="true"]').textContent(), '24h');
+    const ticks = await page.locator('.events-chart .chart-axis span').allTextContents();
+    assert.equal(ticks.length, 3, `${ticks}`);
+    assert.match(ticks[2], /UTC$/);
+    assert.equal(await page.locator('.events-chart .chart-peak').textContent(), '6');
+    const count = page.locator('.top-issues li .count').first();
+    assert.equal(await count.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), true, 'the count is not cut off');
 
     await sendEvent(server, leveled('Chartedinfo', 'info'));
     await page.locator('.events-total[data-total="7"]').waitFor({ timeout: 3_000 });
@@ -153,6 +175,7 @@ test('the project chart and the sparklines show the events sent, and tick live',
 
     await page.locator('.ranges a', { hasText: '7d' }).click();
     await page.waitForURL(/range=7d/);
+    await page.locator('.ranges a[aria-current="true"]', { hasText: '7d' }).waitFor();
     await page.locator('.events-chart .bar').nth(27).waitFor();
     assert.equal(await page.locator('.events-chart .bar').count(), 28, '6-hour bars over 7 days');
     assert.equal(await page.locator('.events-total').getAttribute('data-total'), '7');

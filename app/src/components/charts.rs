@@ -24,7 +24,9 @@ impl StackedBar {
     }
 }
 
-/// Bars over time; hovering a bar tells its time and counts. `noun` names what is counted.
+/// Bars over time; hovering a bar tells its time and counts. `noun` names what is counted. Below
+/// the bars, a time axis (the first, middle and last bar); above them, the tallest bar's count;
+/// with nothing to draw, a line that says so.
 #[component]
 pub fn BarChart(
     #[prop(into)] bars: Signal<Vec<StackedBar>>,
@@ -35,7 +37,20 @@ pub fn BarChart(
 ) -> impl IntoView {
     let width = move || bars.with(|bars| bars.len().max(1) as f64 * SLOT);
     let max = move || bars.with(|bars| bars.iter().map(StackedBar::total).max().unwrap_or(0).max(1)) as f64;
+    let empty = move || bars.with(|bars| bars.iter().all(|bar| bar.total() == 0));
+    let ticks = move || {
+        bars.with(|bars| {
+            let at = |index: usize| bars.get(index).map(|bar| bar.start.format(time_format).to_string());
+            let last = bars.len().saturating_sub(1);
+            [at(0), at(last / 2), at(last)].into_iter().flatten().collect::<Vec<_>>()
+        })
+    };
     view! {
+        <div class="chart">
+        <span class="chart-peak" aria-hidden="true" class:hidden=empty>{move || max().to_string()}</span>
+        <Show when=empty>
+            <p class="chart-empty">{format!("No {noun}s in this range yet.")}</p>
+        </Show>
         <svg class="bar-chart" viewBox=move || format!("0 0 {} {HEIGHT}", width()) preserveAspectRatio="none" role="img" aria-label=label>
             {move || {
                 let max = max();
@@ -73,6 +88,10 @@ pub fn BarChart(
                     .collect_view()
             }}
         </svg>
+        <div class="chart-axis" aria-hidden="true">
+            {move || ticks().into_iter().map(|tick| view! { <span>{tick}</span> }).collect_view()}
+        </div>
+        </div>
     }
 }
 

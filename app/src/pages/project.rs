@@ -53,7 +53,7 @@ pub fn ProjectPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match project.await {
                     Ok(project) => view! {
-                        <Project project chart keys keys_version members members_version settings/>
+                        <Project project chart range keys keys_version members members_version settings/>
                     }
                         .into_any(),
                     Err(err) => view! { <section class="page"><ErrorBox err/></section> }.into_any(),
@@ -67,6 +67,7 @@ pub fn ProjectPage() -> impl IntoView {
 fn Project(
     project: ProjectInfo,
     chart: Loaded<ProjectChart>,
+    range: Memo<ChartRange>,
     keys: Loaded<Vec<KeyInfo>>,
     keys_version: RwSignal<u32>,
     members: Loaded<Vec<MemberInfo>>,
@@ -83,7 +84,7 @@ fn Project(
                 <span class="role">{format!("You are {}", project.role)}</span>
             </header>
             <ConnectIfNew scope=Some(id)/>
-            <ProjectOverview project=id chart/>
+            <ProjectOverview project=id chart range/>
             <Keys project=id platform=project.platform.clone() is_admin keys version=keys_version/>
             <Members project=id is_admin members version=members_version/>
             <Alerts project=id is_admin/>

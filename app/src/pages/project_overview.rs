@@ -33,13 +33,28 @@ fn time_format(range: ChartRange) -> &'static str {
 }
 
 #[component]
-pub fn ProjectOverview(project: i64, chart: Resource<Result<ProjectChart, AppError>>) -> impl IntoView {
+pub fn ProjectOverview(
+    project: i64,
+    chart: Resource<Result<ProjectChart, AppError>>,
+    range: Memo<ChartRange>,
+) -> impl IntoView {
     view! {
         <section class="card overview" aria-label="Overview">
             <nav class="ranges" aria-label="Range">
                 {ChartRange::ALL
                     .into_iter()
-                    .map(|range| view! { <a href=format!("?range={}", range.as_str())>{range.as_str()}</a> })
+                    .map(|choice| {
+                        let current = move || range.get() == choice;
+                        view! {
+                            <a
+                                href=format!("?range={}", choice.as_str())
+                                class:active=current
+                                aria-current=move || current().then_some("true")
+                            >
+                                {choice.as_str()}
+                            </a>
+                        }
+                    })
                     .collect_view()}
             </nav>
             <Transition fallback=|| view! { <p class="placeholder">"Loading the chart…"</p> }>
@@ -136,7 +151,7 @@ fn Charts(project: i64, initial: ProjectChart) -> impl IntoView {
                     {move || shown.with(|chart| chart.top_issues.iter().map(|issue| {
                         view! {
                             <li>
-                                <a href=format!("/issues/{}", issue.id)>{issue.title.clone()}</a>
+                                <a href=format!("/issues/{}", issue.id) title=issue.title.clone()>{issue.title.clone()}</a>
                                 <span class="count">{counted(issue.event_count, "event")}</span>
                             </li>
                         }
